@@ -1,0 +1,76 @@
+"""Reads the YAML config file and turns every problem in it into one clear message."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from config.schema import SessionLogsConfig
+
+CONFIG_ENV_VAR = "SESSION_LOGS_CONFIG"
+DEFAULT_CONFIG = Path(__file__).with_name("default.yaml")
+
+
+class ConfigError(Exception):
+    """The config file is missing, unreadable or invalid; the message lists every problem."""
+
+
+def config_path_from_env() -> Path:
+    return Path(os.environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG)
+
+
+def load_config(path: Path) -> SessionLogsConfig:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings, got {_shown(raw)}")
+    try:
+        return SessionLogsConfig.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(_describe(path, error)) from None
+
+
+def _describe(path: Path, error: ValidationError) -> str:
+    problems = [f"  - {_problem(item)}" for item in error.errors(include_url=False)]
+    count = len(problems)
+    heading = f"{path}: {count} problem{'s' if count > 1 else ''} in the config"
+    return "\n".join([heading, *problems])
+
+
+def _problem(item: dict) -> str:
+    field = _field_path(item["loc"])
+    if item["type"] == "missing":
+        return f"{field}: required setting is missing"
+    return f"{field}: {_reason(item)} (got {_shown(item['input'])})"
+
+
+def _field_path(loc: tuple) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in ("local", "s3", "[key]"):  # pydantic's markers, not setting names
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(top level)"
+
+
+def _reason(item: dict) -> str:
+    if item["type"] == "extra_forbidden":
+        return "unknown setting (check the spelling against README's config reference)"
+    if item["type"] == "string_type":
+        return "must be text (put it in quotes in YAML)"
+    return item["msg"].removeprefix("Value error, ")
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
