@@ -1,0 +1,47 @@
+"""Synthesizes every stack from the config that SESSION_LOGS_CONFIG names.
+
+Exit status: 0 written, 2 the config is invalid, 1 synthesis failed. In either
+failure nothing under the output folder changes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from config import ConfigError, config_path_from_env, load_config
+from modules.provider_import import import_provider_package
+
+# Node 20 is past its end of life for jsii; the warning is not actionable for
+# users of this project and would otherwise fill every synth with a banner.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+DEFAULT_OUTDIR = "cdktf.out"
+
+
+def main() -> int:
+    try:
+        config = load_config(config_path_from_env())
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    import_provider_package()
+    # Imported only now: a bad config fails in well under a second this way.
+    from stacks.app import SynthError, synthesize
+
+    outdir = Path(os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
+    try:
+        synthesize(config, outdir)
+    except SynthError as error:
+        print(f"synth stopped, {outdir} left as it was:\n{error}", file=sys.stderr)
+        return 1
+    print(
+        f"synthesized {', '.join(sorted(p.name for p in (outdir / 'stacks').iterdir()))} "
+        f"into {outdir}/stacks"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

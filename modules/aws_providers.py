@@ -1,0 +1,57 @@
+"""The AWS providers a stack uses to work in one account across regions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from cdktf_cdktf_provider_aws.provider import (
+    AwsProvider,
+    AwsProviderAssumeRole,
+    AwsProviderDefaultTags,
+)
+from constructs import Construct
+
+from config.schema import AccountConfig
+
+
+class AccountProviders(Construct):
+    """A default provider in the home region and an aliased one per other region.
+
+    `allowed_account_ids` makes Terraform refuse to plan or apply with
+    credentials for any other account, so a mixed-up role or profile cannot
+    write the log archive into the wrong account.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        account: AccountConfig,
+        home_region: str,
+        regions: Iterable[str],
+        tags: Mapping[str, str],
+    ) -> None:
+        super().__init__(scope, id)
+        self._account = account
+        self._tags = dict(tags)
+        self.home = self._provider(home_region, alias=None)
+        self._by_region = {home_region: self.home}
+        for region in regions:
+            if region not in self._by_region:
+                self._by_region[region] = self._provider(region, alias=region)
+
+    def in_region(self, region: str) -> AwsProvider:
+        return self._by_region[region]
+
+    def _provider(self, region: str, alias: str | None) -> AwsProvider:
+        role_arn = self._account.role_arn
+        return AwsProvider(
+            self,
+            alias or "home",
+            region=region,
+            alias=alias,
+            allowed_account_ids=[self._account.account_id],
+            assume_role=[AwsProviderAssumeRole(role_arn=role_arn)] if role_arn else None,
+            default_tags=[AwsProviderDefaultTags(tags=self._tags)] if self._tags else None,
+        )

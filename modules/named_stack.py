@@ -1,0 +1,37 @@
+"""A TerraformStack whose resource addresses read like the construct tree."""
+
+from __future__ import annotations
+
+import re
+
+from cdktf import TerraformElement, TerraformStack
+from constructs import Construct
+
+# As in the AWS CDK, a construct's main resource has this id and adds nothing
+# to the address: CentralLogBucket's bucket is aws_s3_bucket.central_log_bucket.
+DEFAULT_CHILD = "Default"
+# Cross-stack outputs get ids such as "cross-stack-output-aws_kms_key.x.key_id".
+_NOT_IN_NAMES = re.compile(r"[^A-Za-z0-9_]+")
+
+
+class NamedStack(TerraformStack):
+    """Addresses like aws_kms_key.session_log_key instead of cdktf's hashed ids.
+
+    Plan reviews and `terraform state` commands then name resources the way the
+    code does, and a reader finds the resource from its address in one jump.
+    """
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self._logical_id_owners: dict[str, str] = {}
+
+    def _allocate_logical_id(self, tf_element: TerraformElement) -> str:
+        below_stack = tf_element.node.scopes[2:]
+        ids = [scope.node.id for scope in below_stack if scope.node.id != DEFAULT_CHILD]
+        logical_id = _NOT_IN_NAMES.sub("_", "_".join(ids))
+        owner = self._logical_id_owners.setdefault(logical_id, tf_element.node.path)
+        if owner != tf_element.node.path:
+            raise ValueError(
+                f"{tf_element.node.path} and {owner} would share the Terraform name {logical_id!r}"
+            )
+        return logical_id

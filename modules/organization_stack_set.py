@@ -1,0 +1,104 @@
+"""A service-managed StackSet that deploys one template to OUs in several regions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.cloudformation_stack_set import (
+    CloudformationStackSet,
+    CloudformationStackSetAutoDeployment,
+    CloudformationStackSetManagedExecution,
+)
+from cdktf_cdktf_provider_aws.cloudformation_stack_set_instance import (
+    CloudformationStackSetInstance,
+    CloudformationStackSetInstanceDeploymentTargets,
+    CloudformationStackSetInstanceOperationPreferences,
+)
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from constructs import Construct
+
+from config.schema import OperationPreferencesConfig
+from modules.named_stack import DEFAULT_CHILD
+
+
+class OrganizationStackSet(Construct):
+    """The stack set and one stack set instance resource per region.
+
+    Auto-deployment gives accounts that join a target OU the stacks without a
+    new apply; managed execution lets StackSets queue the per-region
+    operations Terraform starts in parallel instead of failing them with
+    OperationInProgressException.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        provider: AwsProvider,
+        name: str,
+        description: str,
+        template_body: str,
+        parameters: Mapping[str, str],
+        call_as: str,
+        organizational_unit_ids: Sequence[str],
+        regions: Sequence[str],
+        retain_stacks_on_account_removal: bool,
+        operation_preferences: OperationPreferencesConfig,
+    ) -> None:
+        super().__init__(scope, id)
+        self.stack_set = CloudformationStackSet(
+            self,
+            DEFAULT_CHILD,
+            provider=provider,
+            name=name,
+            description=description,
+            permission_model="SERVICE_MANAGED",
+            call_as=call_as,
+            auto_deployment=CloudformationStackSetAutoDeployment(
+                enabled=True,
+                retain_stacks_on_account_removal=retain_stacks_on_account_removal,
+            ),
+            managed_execution=CloudformationStackSetManagedExecution(active=True),
+            capabilities=["CAPABILITY_NAMED_IAM"],
+            template_body=_terraform_literal(template_body),
+            parameters=dict(parameters),
+            # With SERVICE_MANAGED the API reports an administration role that
+            # was never set, so every plan would otherwise try to remove it.
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["administration_role_arn"]),
+        )
+        self.instances = [
+            CloudformationStackSetInstance(
+                self,
+                f"instances-{region}",
+                provider=provider,
+                stack_set_name=self.stack_set.name,
+                call_as=call_as,
+                region=region,
+                deployment_targets=CloudformationStackSetInstanceDeploymentTargets(
+                    organizational_unit_ids=list(organizational_unit_ids)
+                ),
+                operation_preferences=_instance_preferences(operation_preferences),
+            )
+            for region in regions
+        ]
+
+
+def _terraform_literal(text: str) -> str:
+    """Escapes what Terraform would read as its own interpolation in a JSON string.
+
+    CloudFormation's `${AWS::Region}` would otherwise be parsed as a Terraform
+    expression and fail validation.
+    """
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
+def _instance_preferences(
+    preferences: OperationPreferencesConfig,
+) -> CloudformationStackSetInstanceOperationPreferences:
+    return CloudformationStackSetInstanceOperationPreferences(
+        region_concurrency_type=preferences.region_concurrency_type,
+        max_concurrent_percentage=preferences.max_concurrent_percentage,
+        failure_tolerance_percentage=preferences.failure_tolerance_percentage,
+    )

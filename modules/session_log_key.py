@@ -1,0 +1,87 @@
+"""The multi-Region KMS key that encrypts session logs and RDP recordings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.kms_replica_key import KmsReplicaKey
+from constructs import Construct
+
+from modules.aws_providers import AccountProviders
+from modules.named_stack import DEFAULT_CHILD
+from modules.policies import PolicyDocument, render_policy
+
+DELETION_WINDOW_DAYS = 30
+# Just-in-time node access only uses keys carrying this tag for RDP recordings.
+JUST_IN_TIME_TAG = {"SystemsManagerJustInTimeNodeAccessManaged": "true"}
+
+
+class SessionLogKey(Construct):
+    """A primary key in the home region and a replica in every other region.
+
+    RDP recording needs a key in the region of the node, and a CloudWatch Logs
+    log group needs one in its own region; replicas of one multi-Region key
+    share its id, so members can build the regional ARN from one key id.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        providers: AccountProviders,
+        home_region: str,
+        replica_regions: list[str],
+        alias: str,
+        policy_for_region: Callable[[str], PolicyDocument],
+    ) -> None:
+        super().__init__(scope, id)
+        kept = TerraformResourceLifecycle(prevent_destroy=True)
+        self.primary = KmsKey(
+            self,
+            DEFAULT_CHILD,
+            provider=providers.home,
+            description="Encrypts Session Manager logs and RDP recordings (primary)",
+            multi_region=True,
+            enable_key_rotation=True,
+            deletion_window_in_days=DELETION_WINDOW_DAYS,
+            policy=render_policy(policy_for_region(home_region)),
+            tags=JUST_IN_TIME_TAG,
+            lifecycle=kept,
+        )
+        self.key_id: str = self.primary.key_id
+        self.arn_by_region: Mapping[str, str] = {home_region: self.primary.arn}
+        KmsAlias(
+            self, "alias", provider=providers.home, name=alias,
+            target_key_id=self.primary.key_id,
+        )  # fmt: skip
+        for region in replica_regions:
+            self.arn_by_region[region] = self._replica(providers, region, alias, policy_for_region)
+
+    def _replica(
+        self,
+        providers: AccountProviders,
+        region: str,
+        alias: str,
+        policy_for_region: Callable[[str], PolicyDocument],
+    ) -> str:
+        provider = providers.in_region(region)
+        replica = KmsReplicaKey(
+            self,
+            f"replica-{region}",
+            provider=provider,
+            description=f"Encrypts Session Manager logs and RDP recordings ({region} replica)",
+            primary_key_arn=self.primary.arn,
+            deletion_window_in_days=DELETION_WINDOW_DAYS,
+            policy=render_policy(policy_for_region(region)),
+            tags=JUST_IN_TIME_TAG,
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
+        )
+        KmsAlias(
+            self, f"replica-{region}-alias", provider=provider, name=alias,
+            target_key_id=replica.key_id,
+        )  # fmt: skip
+        return replica.arn

@@ -1,0 +1,43 @@
+"""Puts each stack's Terraform state where its config says."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cdktf import LocalBackend, S3Backend, S3BackendAssumeRoleConfig, TerraformStack
+
+from config.schema import BackendConfig, Names, S3BackendConfig
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_state_backend(stack: TerraformStack, backend: BackendConfig, outdir: Path) -> None:
+    if isinstance(backend, S3BackendConfig):
+        _add_s3_backend(stack, backend)
+    else:
+        _add_local_backend(stack, backend.path, outdir)
+
+
+def _add_s3_backend(stack: TerraformStack, backend: S3BackendConfig) -> None:
+    S3Backend(
+        stack,
+        bucket=backend.bucket,
+        key=backend.key,
+        region=backend.region,
+        encrypt=backend.encrypt,
+        dynamodb_table=backend.dynamodb_table,
+        assume_role=S3BackendAssumeRoleConfig(role_arn=backend.role_arn)
+        if backend.role_arn
+        else None,
+    )
+    # cdktf 0.21's S3Backend predates Terraform's S3-native locking (use_lockfile).
+    stack.add_override("terraform.backend.s3.use_lockfile", backend.use_lockfile)
+
+
+def _add_local_backend(stack: TerraformStack, path: str | None, outdir: Path) -> None:
+    # cdktf's default is an absolute path, which would differ per machine and leak
+    # into snapshots; a path relative to the stack's working directory does not.
+    state_file = PROJECT_ROOT / (path or Names.local_state_file(stack.node.id))
+    working_dir = (PROJECT_ROOT / outdir / "stacks" / stack.node.id).resolve()
+    LocalBackend(stack, path=os.path.relpath(state_file, working_dir))

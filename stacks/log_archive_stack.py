@@ -1,0 +1,72 @@
+"""The log archive account: the central bucket and the multi-Region key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from constructs import Construct
+
+from config.schema import SessionLogsConfig
+from modules.aws_providers import AccountProviders
+from modules.central_log_bucket import CentralLogBucket
+from modules.named_stack import NamedStack
+from modules.policies.central_bucket import central_bucket_policy
+from modules.policies.session_log_key import ACCOUNT_ADMINISTERS_KEY, session_log_key_policy
+from modules.policy_checks import suppress
+from modules.session_log_key import SessionLogKey
+from modules.state_backend import add_state_backend
+
+
+class LogArchiveStack(NamedStack):
+    """Exposes what the member stack set needs: bucket name, its owner and the key id."""
+
+    def __init__(self, scope: Construct, id: str, config: SessionLogsConfig, outdir: Path) -> None:
+        super().__init__(scope, id)
+        add_state_backend(self, config.log_archive.backend, outdir)
+        names = config.names
+        providers = AccountProviders(
+            self,
+            "providers",
+            account=config.log_archive,
+            home_region=config.home_region,
+            regions=config.key_regions,
+            tags=config.tags,
+        )
+        self.key = SessionLogKey(
+            self,
+            "session-log-key",
+            providers=providers,
+            home_region=config.home_region,
+            replica_regions=config.replica_regions,
+            alias=names.key_alias,
+            policy_for_region=lambda region: session_log_key_policy(
+                account_id=config.log_archive.account_id,
+                organization_id=config.organization_id,
+                region=region,
+                log_group_prefix=names.member_log_group_prefix,
+                bucket_name=names.bucket,
+                bucket_region=config.home_region,
+            ),
+        )
+        suppress(
+            self.key,
+            "CSL-IAM-1",
+            "kms:* for the account root is the KMS default key policy; without it IAM "
+            "policies in the log archive account could not administer the key at all",
+            applies_to=ACCOUNT_ADMINISTERS_KEY,
+        )
+        self.bucket = CentralLogBucket(
+            self,
+            "central-log-bucket",
+            provider=providers.home,
+            name=names.bucket,
+            key_arn=self.key.primary.arn,
+            policy=central_bucket_policy(
+                bucket_name=names.bucket, organization_id=config.organization_id
+            ),
+        )
+        caller = DataAwsCallerIdentity(self, "deploying-account", provider=providers.home)
+        self.bucket_name: str = self.bucket.name
+        self.bucket_owner: str = caller.account_id
+        self.key_id: str = self.key.key_id
