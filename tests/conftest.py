@@ -1,0 +1,65 @@
+"""Shared fixtures: the configs and one synthesis of each, made once per test session.
+
+Importing the provider bindings and starting jsii is the expensive part of a
+synth, so every test that reads synthesized Terraform shares these.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from config import load_config
+from config.schema import SessionLogsConfig
+from modules.provider_import import import_provider_package
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# Before any test module imports a provider class, as main.py does.
+import_provider_package()
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
+THREE_REGIONS_CONFIG = FIXTURES / "three-regions.yaml"
+
+
+class Synthesized:
+    """The files one synthesis wrote, parsed."""
+
+    def __init__(self, outdir: Path, config: SessionLogsConfig) -> None:
+        self.outdir = outdir
+        self.config = config
+
+    def stack(self, name: str) -> dict:
+        return json.loads(self.stack_path(name).read_text())
+
+    def stack_path(self, name: str) -> Path:
+        return self.outdir / "stacks" / name / "cdk.tf.json"
+
+    def resources(self, name: str, resource_type: str) -> dict[str, dict]:
+        return self.stack(name)["resource"].get(resource_type, {})
+
+    def resource(self, name: str, resource_type: str, address: str) -> dict:
+        return self.resources(name, resource_type)[address]
+
+
+def _synthesize(config_file: Path, outdir: Path) -> Synthesized:
+    from stacks.app import build_app
+
+    config = load_config(config_file)
+    # Backend paths are computed for the real output folder, as `make synth` does.
+    build_app(config, outdir=outdir, final_outdir=Path("cdktf.out")).synth()
+    return Synthesized(outdir, config)
+
+
+@pytest.fixture(scope="session")
+def default_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return _synthesize(DEFAULT_CONFIG, tmp_path_factory.mktemp("default-synth"))
+
+
+@pytest.fixture(scope="session")
+def three_region_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return _synthesize(THREE_REGIONS_CONFIG, tmp_path_factory.mktemp("three-region-synth"))

@@ -1,0 +1,131 @@
+"""Config validation: every kind of bad input names its field and the value given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from config import ConfigError, load_config
+from tests.conftest import DEFAULT_CONFIG, THREE_REGIONS_CONFIG
+
+
+def with_changes(tmp_path: Path, **changes) -> Path:
+    """The default config with top-level keys replaced (None removes a key)."""
+    settings = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    for key, value in changes.items():
+        if value is None:
+            settings.pop(key)
+        else:
+            settings[key] = value
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(settings))
+    return path
+
+
+def problems(path: Path) -> str:
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    return str(raised.value)
+
+
+def test_default_and_fixture_configs_are_valid():
+    assert load_config(DEFAULT_CONFIG).organization_id == "o-exampleorg1"
+    assert load_config(THREE_REGIONS_CONFIG).stackset_admin.call_as == "DELEGATED_ADMIN"
+
+
+def test_names_are_derived_from_the_ids():
+    names = load_config(DEFAULT_CONFIG).names
+    assert names.bucket == "central-logs-111111111111"
+    assert names.key_alias == "alias/central-session-logs"
+    assert names.stack_set == "central-session-logs-member"
+
+
+def test_replica_regions_are_the_member_regions_other_than_home():
+    config = load_config(THREE_REGIONS_CONFIG)
+    assert config.replica_regions == ["us-east-1", "ap-southeast-2"]
+    assert config.key_regions == ["eu-west-1", "us-east-1", "ap-southeast-2"]
+
+
+def test_defaults_apply_to_omitted_settings(tmp_path):
+    config = load_config(with_changes(tmp_path, session=None, stack_set=None, tags=None))
+    assert config.session.idle_session_timeout_minutes == 20
+    assert config.session.max_session_duration_minutes == 60
+    assert config.session.log_retention_days == 3
+    assert config.stack_set.operation_preferences.region_concurrency_type == "PARALLEL"
+    assert config.tags == {}
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"organizaton_id": "o-exampleorg1"}, "organizaton_id: unknown setting"),
+        ({"organization_id": "org-1"}, "organization_id: expected an organization id"),
+        ({"home_region": "tokyo"}, "home_region: expected an AWS region name like us-east-1 (got 'tokyo')"),
+        ({"member_regions": []}, "member_regions: List should have at least 1 item"),
+        ({"member_regions": ["us-east-1", "us-east-1"]}, "member_regions: lists us-east-1 more than once"),
+        ({"target_ou_ids": ["ou-1"]}, "target_ou_ids[0]: expected an OU id"),
+        ({"log_archive": {"account_id": 111111111111}}, "log_archive.account_id: must be text (put it in quotes in YAML) (got 111111111111)"),
+        ({"log_archive": {"account_id": "1234"}}, "log_archive.account_id: expected a 12-digit AWS account id"),
+        ({"log_archive": {"account_id": "111111111111", "role_arn": "arn:aws:iam::222222222222:role/x"}},
+         "role_arn 'arn:aws:iam::222222222222:role/x' is not in account_id '111111111111'"),
+        ({"log_archive": {"account_id": "111111111111", "backend": {"type": "gcs"}}},
+         "log_archive.backend: Input tag 'gcs' found using 'type' does not match"),
+        ({"log_archive": {"account_id": "111111111111", "backend": {"type": "s3", "bucket": "state", "region": "us-east-1"}}},
+         "log_archive.backend.key: required setting is missing"),
+        ({"stackset_admin": {"account_id": "222222222222", "call_as": "ME"}},
+         "stackset_admin.call_as: Input should be 'SELF' or 'DELEGATED_ADMIN' (got 'ME')"),
+        ({"bucket_name": "Central_Logs"}, "bucket_name: expected 3-63 lowercase letters"),
+        ({"session": {"idle_session_timeout_minutes": 61}}, "session.idle_session_timeout_minutes: Input should be less than or equal to 60 (got 61)"),
+        ({"session": {"max_session_duration_minutes": 0}}, "session.max_session_duration_minutes: Input should be greater than or equal to 1 (got 0)"),
+        ({"session": {"log_retention_days": 4}}, "session.log_retention_days: must be one of 1, 3, 5"),
+        ({"stack_set": {"operation_preferences": {"max_concurrent_percentage": 101}}},
+         "stack_set.operation_preferences.max_concurrent_percentage: Input should be less than or equal to 100"),
+        ({"tags": {"aws:owner": "me"}}, "tags.aws:owner: tag keys starting with 'aws:' are reserved"),
+    ],
+)  # fmt: skip
+def test_each_kind_of_bad_setting_is_named_with_its_value(tmp_path, changes, expected):
+    message = problems(with_changes(tmp_path, **changes))
+    assert expected in message
+    assert message.startswith(f"{tmp_path / 'config.yaml'}: 1 problem in the config")
+
+
+def test_missing_required_settings_are_listed_together(tmp_path):
+    message = problems(with_changes(tmp_path, organization_id=None, home_region=None))
+    assert "2 problems in the config" in message
+    assert "organization_id: required setting is missing" in message
+    assert "home_region: required setting is missing" in message
+
+
+def test_stacks_sharing_one_state_file_is_an_error(tmp_path):
+    same = {"type": "s3", "bucket": "state", "key": "one.tfstate", "region": "us-east-1"}
+    message = problems(
+        with_changes(
+            tmp_path,
+            log_archive={"account_id": "111111111111", "backend": same},
+            stackset_admin={"account_id": "222222222222", "backend": same},
+        )
+    )
+    assert "point at the same state 's3://state/one.tfstate'" in message
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("organization_id: [unclosed", "not valid YAML"),
+        (
+            "- a list\n- not a mapping\n",
+            "expected a mapping of settings, got ['a list', 'not a mapping']",
+        ),
+        ("", "expected a mapping of settings, got None"),
+    ],
+)
+def test_unreadable_files_are_explained(tmp_path, content, expected):
+    path = tmp_path / "config.yaml"
+    path.write_text(content)
+    assert expected in problems(path)
+
+
+def test_missing_file_is_explained(tmp_path):
+    assert "cannot read config file: No such file or directory" in problems(tmp_path / "nope.yaml")

@@ -1,0 +1,97 @@
+"""main.py as users run it: exit codes, messages, and an output folder that is never half-written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config import load_config
+from stacks import app as app_module
+from tests.conftest import DEFAULT_CONFIG, PROJECT_ROOT
+from tests.test_policy_checks import checked_stack, good_key
+
+
+def run_main(config: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SESSION_LOGS_CONFIG": str(config), "CDKTF_OUTDIR": str(outdir)}
+    return subprocess.run(
+        [sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.fixture
+def previous_output(tmp_path) -> Path:
+    """An output folder holding an earlier synth's files, which failures must leave alone."""
+    outdir = tmp_path / "cdktf.out"
+    (outdir / "stacks" / "log-archive").mkdir(parents=True)
+    (outdir / "stacks" / "log-archive" / "cdk.tf.json").write_text("earlier synth")
+    return outdir
+
+
+def folder_contents(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("config_text", "expected"),
+    [
+        ("organization_id: o-exampleorg1\n", "home_region: required setting is missing"),
+        (DEFAULT_CONFIG.read_text().replace("home_region:", "home_regoin:"), "home_regoin: unknown setting"),
+        (DEFAULT_CONFIG.read_text().replace("log_retention_days: 3", "log_retention_days: 4"),
+         "session.log_retention_days: must be one of"),
+        ("organization_id: [", "not valid YAML"),
+    ],
+)  # fmt: skip
+def test_bad_config_exits_2_and_writes_nothing(tmp_path, previous_output, config_text, expected):
+    config = tmp_path / "bad.yaml"
+    config.write_text(config_text)
+    before = folder_contents(tmp_path)
+    result = run_main(config, previous_output)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert result.stdout == ""
+    assert folder_contents(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "cdktf.out"]
+
+
+def test_missing_config_file_exits_2(tmp_path, previous_output):
+    result = run_main(tmp_path / "absent.yaml", previous_output)
+    assert result.returncode == 2
+    assert "absent.yaml: cannot read config file" in result.stderr
+
+
+def test_good_config_replaces_the_output_folder(tmp_path, previous_output):
+    result = run_main(DEFAULT_CONFIG, previous_output)
+    assert result.returncode == 0, result.stderr
+    stacks = previous_output / "stacks"
+    assert sorted(p.name for p in stacks.iterdir()) == ["log-archive", "member-stackset"]
+    assert (stacks / "log-archive" / "cdk.tf.json").read_text().startswith("{")
+    assert "Node 20 is end-of-life" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cdktf.out"]
+
+
+def test_failed_synth_leaves_the_previous_output_untouched(tmp_path, previous_output, monkeypatch):
+    def app_failing_a_policy_check(config, *, outdir, final_outdir):
+        app, stack = checked_stack(outdir)
+        good_key(stack, enable_key_rotation=False)
+        return app
+
+    monkeypatch.setattr(app_module, "build_app", app_failing_a_policy_check)
+    before = folder_contents(tmp_path)
+    with pytest.raises(app_module.SynthError, match=r"\[CSL-KMS-1\]"):
+        app_module.synthesize(load_config(DEFAULT_CONFIG), previous_output)
+    assert folder_contents(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cdktf.out"]
+
+
+def test_resynth_keeps_terraform_working_files(tmp_path, previous_output):
+    lock = previous_output / "stacks" / "log-archive" / ".terraform.lock.hcl"
+    lock.write_text("# provider hashes")
+    app_module.synthesize(load_config(DEFAULT_CONFIG), previous_output)
+    assert lock.read_text() == "# provider hashes"
+    assert (
+        previous_output / "stacks" / "log-archive" / "cdk.tf.json"
+    ).read_text() != "earlier synth"

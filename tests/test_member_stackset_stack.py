@@ -1,0 +1,127 @@
+"""The member stack set, its instances and the cross-stack reference to the log archive."""
+
+from __future__ import annotations
+
+import json
+
+from config.schema import MEMBER_STACKSET_STACK
+from modules.member_template import build_member_template, render_template
+
+STACK = MEMBER_STACKSET_STACK
+REMOTE_STATE = "data.terraform_remote_state.cross_stack_reference_input_log_archive.outputs"
+
+
+def stack_set(synth) -> dict:
+    return synth.resource(STACK, "aws_cloudformation_stack_set", "member_stack_set")
+
+
+def test_stack_set_is_service_managed_and_deploys_to_new_accounts(default_synth):
+    resource = stack_set(default_synth)
+    assert resource["name"] == "central-session-logs-member"
+    assert resource["permission_model"] == "SERVICE_MANAGED"
+    assert resource["auto_deployment"] == {
+        "enabled": True,
+        "retain_stacks_on_account_removal": False,
+    }
+    assert resource["capabilities"] == ["CAPABILITY_NAMED_IAM"]
+    assert resource["managed_execution"] == {"active": True}
+    assert resource["call_as"] == "SELF"
+
+
+def test_stack_set_follows_the_configured_caller_and_retention(three_region_synth):
+    resource = stack_set(three_region_synth)
+    assert resource["call_as"] == "DELEGATED_ADMIN"
+    assert resource["auto_deployment"]["retain_stacks_on_account_removal"] is True
+
+
+def test_stack_set_ignores_the_administration_role_the_api_reports(default_synth):
+    assert stack_set(default_synth)["lifecycle"] == {"ignore_changes": ["administration_role_arn"]}
+
+
+def test_template_body_is_the_member_template_escaped_for_terraform(default_synth):
+    body = stack_set(default_synth)["template_body"]
+    expected = render_template(build_member_template(default_synth.config.names))
+    assert "${AWS::" not in body.replace("$${", "")
+    assert body.replace("$${", "${").replace("%%{", "%{") == expected
+    json.loads(expected)
+
+
+def test_parameters_come_from_the_log_archive_state_and_the_config(three_region_synth):
+    parameters = stack_set(three_region_synth)["parameters"]
+    assert parameters == {
+        "LogArchiveBucketName": (
+            f"${{{REMOTE_STATE}.cross_stack_output_aws_s3_bucket_central_log_bucket_bucket}}"
+        ),
+        "LogArchiveAccountId": (
+            f"${{{REMOTE_STATE}.cross_stack_output_data_aws_caller_identity_"
+            "deploying_account_account_id}"
+        ),
+        "LogArchiveKeyId": (
+            f"${{{REMOTE_STATE}.cross_stack_output_aws_kms_key_session_log_key_key_id}}"
+        ),
+        "IdleSessionTimeout": "15",
+        "MaxSessionDuration": "120",
+        "LogRetentionDays": "30",
+    }
+
+
+def test_log_archive_exports_what_the_stack_set_reads(three_region_synth):
+    outputs = three_region_synth.stack("log-archive")["output"]
+    assert {name: o["value"] for name, o in outputs.items()} == {
+        "cross_stack_output_aws_s3_bucket_central_log_bucket_bucket": (
+            "${aws_s3_bucket.central_log_bucket.bucket}"
+        ),
+        "cross_stack_output_data_aws_caller_identity_deploying_account_account_id": (
+            "${data.aws_caller_identity.deploying_account.account_id}"
+        ),
+        "cross_stack_output_aws_kms_key_session_log_key_key_id": (
+            "${aws_kms_key.session_log_key.key_id}"
+        ),
+    }
+
+
+def test_remote_state_reads_the_log_archive_s3_backend(three_region_synth):
+    remote = three_region_synth.stack(STACK)["data"]["terraform_remote_state"][
+        "cross_stack_reference_input_log_archive"
+    ]
+    assert remote["backend"] == "s3"
+    assert remote["config"] == {
+        "bucket": "test-terraform-state",
+        "key": "central-session-logs/log-archive.tfstate",
+        "region": "eu-west-1",
+        "encrypt": True,
+        "assume_role": {"role_arn": "arn:aws:iam::444444444444:role/terraform-state"},
+    }
+
+
+def test_remote_state_reads_the_local_state_file_of_the_log_archive(default_synth):
+    remote = default_synth.stack(STACK)["data"]["terraform_remote_state"][
+        "cross_stack_reference_input_log_archive"
+    ]
+    assert remote["config"] == {"path": "../../../terraform.log-archive.tfstate"}
+
+
+def test_one_instance_resource_per_member_region_targets_the_ous(three_region_synth):
+    instances = three_region_synth.resources(STACK, "aws_cloudformation_stack_set_instance")
+    assert {i["region"] for i in instances.values()} == {"us-east-1", "eu-west-1", "ap-southeast-2"}
+    for address, instance in instances.items():
+        assert address == f"member_stack_set_instances_{instance['region'].replace('-', '_')}"
+        assert instance["stack_set_name"] == "${aws_cloudformation_stack_set.member_stack_set.name}"
+        assert instance["call_as"] == "DELEGATED_ADMIN"
+        assert instance["deployment_targets"] == {
+            "organizational_unit_ids": ["ou-test-workloads1", "r-test"]
+        }
+        assert instance["operation_preferences"] == {
+            "region_concurrency_type": "SEQUENTIAL",
+            "max_concurrent_percentage": 25,
+            "failure_tolerance_percentage": 10,
+        }
+
+
+def test_provider_only_works_in_the_stack_set_admin_account(three_region_synth):
+    [provider] = three_region_synth.stack(STACK)["provider"]["aws"]
+    assert provider["region"] == "eu-west-1"
+    assert provider["allowed_account_ids"] == ["444444444444"]
+    assert provider["assume_role"] == [
+        {"role_arn": "arn:aws:iam::444444444444:role/session-logs-deploy"}
+    ]

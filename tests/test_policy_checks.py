@@ -1,0 +1,103 @@
+"""The policy-check Aspect on minimal stacks: each rule fires, and suppressions need reasons."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cdktf import App, Aspects, TerraformResourceLifecycle, TerraformStack
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
+
+from modules.policy_checks import PolicyChecks, suppress
+
+KEPT = TerraformResourceLifecycle(prevent_destroy=True)
+OPEN_STATEMENT = {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                  "Resource": "*"}  # fmt: skip
+
+
+def checked_stack(tmp_path) -> tuple[App, TerraformStack]:
+    app = App(outdir=str(tmp_path))
+    stack = TerraformStack(app, "minimal")
+    AwsProvider(stack, "aws", region="us-east-1")
+    Aspects.of(stack).add(PolicyChecks())
+    return app, stack
+
+
+def good_key(stack: TerraformStack, **overrides) -> KmsKey:
+    settings = {"enable_key_rotation": True, "deletion_window_in_days": 30, "lifecycle": KEPT}
+    return KmsKey(stack, "key", **{**settings, **overrides})
+
+
+def bucket_with_policy(stack: TerraformStack, *statements: dict) -> S3BucketPolicy:
+    bucket = S3Bucket(stack, "bucket", bucket="b", lifecycle=KEPT)
+    document = json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+    return S3BucketPolicy(stack, "policy", bucket=bucket.id, policy=document)
+
+
+def synth_errors(app: App) -> str:
+    try:
+        app.synth()
+    except RuntimeError as error:
+        return str(error)
+    return ""
+
+
+def test_compliant_resources_synthesize(tmp_path):
+    app, stack = checked_stack(tmp_path)
+    good_key(stack)
+    assert synth_errors(app) == ""
+
+
+@pytest.mark.parametrize(
+    ("overrides", "rule"),
+    [
+        ({"lifecycle": None}, "CSL-DATA-1"),
+        ({"enable_key_rotation": False}, "CSL-KMS-1"),
+        ({"deletion_window_in_days": 7}, "CSL-KMS-2"),
+    ],
+)
+def test_key_rules_fire(tmp_path, overrides, rule):
+    app, stack = checked_stack(tmp_path)
+    good_key(stack, **overrides)
+    assert f"[minimal/key] [{rule}]" in synth_errors(app)
+
+
+def test_wildcard_action_and_open_principal_are_reported_per_statement(tmp_path):
+    app, stack = checked_stack(tmp_path)
+    bucket_with_policy(stack, {**OPEN_STATEMENT, "Action": "s3:*"})
+    errors = synth_errors(app)
+    assert "[CSL-IAM-1] statement 'Open' allows a wildcard action" in errors
+    assert "[CSL-IAM-2] statement 'Open' allows any principal" in errors
+
+
+def test_open_principal_scoped_to_the_organization_passes(tmp_path):
+    app, stack = checked_stack(tmp_path)
+    scoped = {**OPEN_STATEMENT, "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-x"}}}
+    bucket_with_policy(stack, scoped)
+    assert synth_errors(app) == ""
+
+
+def test_suppression_covers_only_the_named_statement(tmp_path):
+    app, stack = checked_stack(tmp_path)
+    policy = bucket_with_policy(stack, OPEN_STATEMENT, {**OPEN_STATEMENT, "Sid": "AlsoOpen"})
+    suppress(policy, "CSL-IAM-2", "a test of statement-level suppressions", applies_to="Open")
+    errors = synth_errors(app)
+    assert "'Open'" not in errors
+    assert "[CSL-IAM-2] statement 'AlsoOpen'" in errors
+
+
+def test_suppression_on_a_parent_covers_its_resources(tmp_path):
+    app, stack = checked_stack(tmp_path)
+    good_key(stack, enable_key_rotation=False)
+    suppress(stack, "CSL-KMS-1", "a test of suppressions inherited from a scope")
+    assert synth_errors(app) == ""
+
+
+def test_suppression_without_a_real_reason_is_refused(tmp_path):
+    _, stack = checked_stack(tmp_path)
+    key = good_key(stack)
+    with pytest.raises(ValueError, match="needs a reason of at least 20 characters"):
+        suppress(key, "CSL-KMS-1", "because")

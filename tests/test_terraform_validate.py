@@ -1,0 +1,61 @@
+"""terraform init and validate of both stacks with the real binary and the mirrored provider."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tools.terraform_cli import (
+    TerraformUnavailable,
+    find_provider_mirror,
+    run_terraform,
+    terraform_binary,
+    write_cli_config,
+)
+
+pytestmark = pytest.mark.terraform
+
+
+def provider_version(synth) -> str:
+    return synth.stack("log-archive")["terraform"]["required_providers"]["aws"]["version"]
+
+
+@pytest.fixture(scope="module")
+def cli_config(default_synth, tmp_path_factory) -> Path:
+    try:
+        terraform_binary()
+        mirror = find_provider_mirror(provider_version(default_synth))
+    except TerraformUnavailable as missing:
+        pytest.skip(f"TERRAFORM VALIDATION NOT RUN: {missing}")
+    return write_cli_config(mirror, tmp_path_factory.mktemp("terraform") / "terraformrc")
+
+
+@pytest.mark.parametrize("synth_name", ["default_synth", "three_region_synth"])
+@pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
+def test_stack_validates(request, cli_config, tmp_path, synth_name, stack):
+    synth = request.getfixturevalue(synth_name)
+    workdir = tmp_path / stack
+    shutil.copytree(synth.outdir / "stacks" / stack, workdir)
+    run_terraform(["init", "-backend=false", "-input=false"], cwd=workdir, cli_config=cli_config)
+    result = run_terraform(["validate"], cwd=workdir, cli_config=cli_config, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "The configuration is valid" in result.stdout
+
+
+def test_validate_reports_a_broken_stack(default_synth, cli_config, tmp_path):
+    workdir = tmp_path / "broken"
+    shutil.copytree(default_synth.outdir / "stacks" / "member-stackset", workdir)
+    stack_file = workdir / "cdk.tf.json"
+    stack_file.write_text(stack_file.read_text().replace('"permission_model"', '"permission_mode"'))
+    run_terraform(["init", "-backend=false", "-input=false"], cwd=workdir, cli_config=cli_config)
+    result = run_terraform(["validate"], cwd=workdir, cli_config=cli_config, check=False)
+    assert result.returncode != 0
+    assert "permission_mode" in result.stderr
+
+
+def test_the_mirror_setting_must_hold_the_provider(monkeypatch, tmp_path):
+    monkeypatch.setenv("SESSION_LOGS_PROVIDER_MIRROR", str(tmp_path))
+    with pytest.raises(TerraformUnavailable, match=r"SESSION_LOGS_PROVIDER_MIRROR=.* has no"):
+        find_provider_mirror("5.100.0")
