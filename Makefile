@@ -11,7 +11,7 @@ export PIPENV_VERBOSITY := -1
 # jsii's end-of-life banner for Node 20 is not actionable for users of this project.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: synth test lint clean
+.PHONY: synth test lint bench clean
 
 synth: $(VENV)/.synced
 	$(PY) main.py
@@ -24,6 +24,9 @@ test: $(VENV)/.synced
 lint: $(VENV)/.synced
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+bench: $(VENV)/.synced
+	$(PY) -m tools.bench
 
 $(VENV)/.synced: Pipfile.lock
 	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || \

@@ -26,12 +26,12 @@ class NamedStack(TerraformStack):
         self._logical_id_owners: dict[str, str] = {}
 
     def _allocate_logical_id(self, tf_element: TerraformElement) -> str:
-        below_stack = tf_element.node.scopes[2:]
-        ids = [scope.node.id for scope in below_stack if scope.node.id != DEFAULT_CHILD]
+        # One call across jsii for the path instead of one per scope: construct
+        # ids cannot contain "/", so the path splits back into them.
+        path = tf_element.node.path
+        ids = [part for part in path.split("/")[1:] if part != DEFAULT_CHILD]
         logical_id = _NOT_IN_NAMES.sub("_", "_".join(ids))
-        owner = self._logical_id_owners.setdefault(logical_id, tf_element.node.path)
-        if owner != tf_element.node.path:
-            raise ValueError(
-                f"{tf_element.node.path} and {owner} would share the Terraform name {logical_id!r}"
-            )
+        owner = self._logical_id_owners.setdefault(logical_id, path)
+        if owner != path:
+            raise ValueError(f"{path} and {owner} would share the Terraform name {logical_id!r}")
         return logical_id

@@ -55,8 +55,10 @@ class PolicyChecks:
     def visit(self, node: IConstruct) -> None:
         if not isinstance(node, TerraformResource):
             return
+        # Read once: every attribute read is a round trip to the jsii runtime.
+        resource_type = node.terraform_resource_type
         for check in _CHECKS:
-            for finding in check(node):
+            for finding in check(node, resource_type):
                 if not _is_suppressed(node, finding):
                     Annotations.of(node).add_error(f"[{finding.rule}] {finding.message}")
 
@@ -71,30 +73,28 @@ def _is_suppressed(node: IConstruct, finding: Finding) -> bool:
     )
 
 
-def _kept_from_destroy(resource: TerraformResource) -> Iterator[Finding]:
-    if resource.terraform_resource_type in _DATA_RESOURCES:
+def _kept_from_destroy(resource: TerraformResource, resource_type: str) -> Iterator[Finding]:
+    if resource_type in _DATA_RESOURCES:
         lifecycle = resource.lifecycle
         if not (lifecycle and lifecycle.prevent_destroy):
             yield Finding("CSL-DATA-1", "holds audit data or its key and needs prevent_destroy")
 
 
-def _key_rotates(resource: TerraformResource) -> Iterator[Finding]:
+def _key_rotates(resource: TerraformResource, resource_type: str) -> Iterator[Finding]:
     # Replicas share the primary's rotation, so only primaries are checked.
-    if resource.terraform_resource_type == "aws_kms_key" and not resource.enable_key_rotation_input:
+    if resource_type == "aws_kms_key" and not resource.enable_key_rotation_input:
         yield Finding("CSL-KMS-1", "customer managed keys must have automatic rotation on")
 
 
-def _key_deletion_waits(resource: TerraformResource) -> Iterator[Finding]:
-    waits = resource.terraform_resource_type not in _KEY_RESOURCES or (
-        resource.deletion_window_in_days_input == 30
-    )
+def _key_deletion_waits(resource: TerraformResource, resource_type: str) -> Iterator[Finding]:
+    waits = resource_type not in _KEY_RESOURCES or (resource.deletion_window_in_days_input == 30)
     if not waits:
         yield Finding(
             "CSL-KMS-2", "keys must wait the maximum 30 days before deletion, to allow recovery"
         )
 
 
-def _policy_statements_are_scoped(resource: TerraformResource) -> Iterator[Finding]:
+def _policy_statements_are_scoped(resource: TerraformResource, _: str) -> Iterator[Finding]:
     for statement in _policy_statements(resource):
         if statement.get("Effect") != "Allow":
             continue
@@ -134,7 +134,7 @@ def _is_scoped(statement: dict) -> bool:
     return any(_SCOPING_CONDITION_KEYS & set(operator) for operator in conditions)
 
 
-_CHECKS: list[Callable[[TerraformResource], Iterator[Finding]]] = [
+_CHECKS: list[Callable[[TerraformResource, str], Iterator[Finding]]] = [
     _kept_from_destroy,
     _key_rotates,
     _key_deletion_waits,

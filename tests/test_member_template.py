@@ -10,6 +10,7 @@ from cfnlint.api import ManualArgs, lint
 from config import load_config
 from modules.member_template import build_member_template, render_template
 from tests.conftest import DEFAULT_CONFIG, THREE_REGIONS_CONFIG
+from tools.scale_config import SCALE_OU_COUNT, write_scale_config
 
 # CreateStackSet/UpdateStackSet accept a TemplateBody of at most 51,200 bytes.
 TEMPLATE_BODY_LIMIT = 51_200
@@ -132,3 +133,9 @@ def test_cfn_lint_would_report_a_broken_template(template):
     broken["Resources"]["SessionLogGroup"]["Properties"]["RetentionInDays"] = 4
     matches = lint(render_template(broken), config=ManualArgs(regions=["us-east-1"]))
     assert matches
+
+
+def test_template_does_not_grow_with_the_organization(template, tmp_path):
+    scale = load_config(write_scale_config(DEFAULT_CONFIG, tmp_path / "scale.yaml"))
+    assert len(scale.target_ou_ids) == SCALE_OU_COUNT
+    assert render_template(build_member_template(scale.names)) == render_template(template)

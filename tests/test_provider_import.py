@@ -1,0 +1,83 @@
+"""The fast provider import: same Terraform as the stock import, and a loud fallback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from modules.provider_import import PACKAGE, STOCK_IMPORT_ENV_VAR
+from tests.conftest import PROJECT_ROOT, THREE_REGIONS_CONFIG
+
+
+def synth_in_own_process(outdir: Path, *, stock: bool) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "SESSION_LOGS_CONFIG": str(THREE_REGIONS_CONFIG),
+        "CDKTF_OUTDIR": str(outdir),
+        STOCK_IMPORT_ENV_VAR: "1" if stock else "0",
+    }
+    return subprocess.run(
+        [sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def stack_files(outdir: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(outdir)): path.read_bytes()
+        for path in sorted((outdir / "stacks").rglob("cdk.tf.json"))
+    }
+
+
+def test_fast_and_stock_imports_synthesize_identical_files(tmp_path):
+    # Both synth in separate processes at once; the stock one dominates the wait.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        stock = pool.submit(synth_in_own_process, tmp_path / "stock", stock=True)
+        fast = pool.submit(synth_in_own_process, tmp_path / "fast", stock=False)
+    for result in (stock.result(), fast.result()):
+        assert result.returncode == 0, result.stderr
+    stock_files, fast_files = stack_files(tmp_path / "stock"), stack_files(tmp_path / "fast")
+    assert sorted(fast_files) == [
+        "stacks/log-archive/cdk.tf.json",
+        "stacks/member-stackset/cdk.tf.json",
+    ]
+    assert fast_files == stock_files
+
+
+def test_unexpected_package_layout_falls_back_and_says_so_once(tmp_path):
+    package = tmp_path / PACKAGE
+    package.mkdir()
+    (package / "__init__.py").write_text("LOADED_NORMALLY = True\n")
+    script = (
+        "import cdktf_cdktf_provider_aws as p\n"
+        "from modules.provider_import import import_provider_package\n"
+        "import sys; del sys.modules['cdktf_cdktf_provider_aws']\n"
+        "import_provider_package(); import_provider_package()\n"
+        "print(sys.modules['cdktf_cdktf_provider_aws'].LOADED_NORMALLY)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(PROJECT_ROOT)])}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+    assert result.stderr.count("does not have the layout") == 1
+
+
+def test_fast_import_loads_only_the_resource_modules_asked_for():
+    script = (
+        "from modules.provider_import import import_provider_package\n"
+        "import_provider_package()\n"
+        "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
+        "import sys\n"
+        "print(sorted({m.split('.')[1] for m in sys.modules if m.startswith('cdktf_cdktf_provider_aws.')}))\n"
+    )
+    env = {**os.environ, STOCK_IMPORT_ENV_VAR: "0"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=PROJECT_ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    # _jsii holds the assembly; _private is what publication.publish() leaves.
+    assert result.stdout.strip() == "['_jsii', '_private', 's3_bucket']"
