@@ -1,12 +1,19 @@
 """Imports the AWS provider bindings without loading all 2,000+ resource modules.
 
-The package's `__init__.py` ends with one `from . import <resource>` per
-resource type, which costs most of a synth's time and memory. Those imports
-only register Python classes with the jsii runtime; the JavaScript side does
-not need them. Executing the `__init__.py` up to that block gives the same
-package, and each `from cdktf_cdktf_provider_aws.<resource> import ...` then
-loads just that resource. tests/test_provider_import.py checks that both ways
-synthesize byte-identical Terraform.
+Both halves of the bindings load every resource type up front, which is most
+of a synth's time and memory:
+
+- Python: the package's `__init__.py` ends with one `from . import <resource>`
+  per resource type. Those imports only register Python classes with the jsii
+  runtime. Executing the `__init__.py` up to that block gives the same package,
+  and each `from cdktf_cdktf_provider_aws.<resource> import ...` then loads
+  just that resource.
+- Node: jsii's kernel requires the JavaScript package, whose index requires
+  every resource module. lazy_provider_index.js, preloaded into the kernel's
+  Node process, turns that index into getters.
+
+tests/test_provider_import.py checks that both ways synthesize byte-identical
+Terraform.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import importlib.util
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PACKAGE = "cdktf_cdktf_provider_aws"
@@ -26,6 +35,7 @@ EAGER_IMPORTS_MARKER = (
 STOCK_IMPORT_ENV_VAR = "SESSION_LOGS_STOCK_PROVIDER_IMPORT"
 
 _SUBMODULE_IMPORT = re.compile(r"from \. import \w+")
+_LAZY_NODE_INDEX = Path(__file__).with_name("lazy_provider_index.js")
 
 
 def import_provider_package() -> None:
@@ -63,7 +73,23 @@ def _execute_as_package(spec: importlib.machinery.ModuleSpec, source: str) -> No
     module = importlib.util.module_from_spec(spec)
     sys.modules[PACKAGE] = module
     try:
-        exec(compile(source, spec.origin, "exec"), module.__dict__)
+        with _node_preloading(_LAZY_NODE_INDEX):
+            # The package's head starts jsii's Node process (unless an earlier
+            # import did), which reads NODE_OPTIONS once, at its start.
+            exec(compile(source, spec.origin, "exec"), module.__dict__)
     except BaseException:
         del sys.modules[PACKAGE]
         raise
+
+
+@contextmanager
+def _node_preloading(script: Path) -> Iterator[None]:
+    previous = os.environ.get("NODE_OPTIONS")
+    os.environ["NODE_OPTIONS"] = f'{previous or ""} --require "{script}"'.strip()
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["NODE_OPTIONS"]
+        else:
+            os.environ["NODE_OPTIONS"] = previous

@@ -11,6 +11,14 @@ from pathlib import Path
 from modules.provider_import import PACKAGE, STOCK_IMPORT_ENV_VAR
 from tests.conftest import PROJECT_ROOT, THREE_REGIONS_CONFIG
 
+LAZY_INDEX = PROJECT_ROOT / "modules" / "lazy_provider_index.js"
+PROVIDER_INDEX_HEAD = (
+    '"use strict";\n'
+    "/**\n * Copyright (c) HashiCorp, Inc.\n */\n"
+    'Object.defineProperty(exports, "__esModule", { value: true });\n'
+    "exports.s3Bucket = exports.kmsKey = void 0;\n"
+)
+
 
 def synth_in_own_process(outdir: Path, *, stock: bool) -> subprocess.CompletedProcess[str]:
     env = {
@@ -81,3 +89,58 @@ def test_fast_import_loads_only_the_resource_modules_asked_for():
     assert result.returncode == 0, result.stderr
     # _jsii holds the assembly; _private is what publication.publish() leaves.
     assert result.stdout.strip() == "['_jsii', '_private', 's3_bucket']"
+
+
+def fake_provider_package(root: Path, index: str) -> Path:
+    """node_modules/@cdktf/provider-aws whose resource modules record that they were loaded."""
+    lib = root / "node_modules" / "@cdktf" / "provider-aws" / "lib"
+    for name in ("kms-key", "s3-bucket"):
+        (lib / name).mkdir(parents=True)
+        (lib / name / "index.js").write_text(
+            f"(globalThis.loaded ||= []).push({name!r}); exports.name = {name!r};\n"
+        )
+    (lib / "index.js").write_text(index)
+    (lib.parent / "package.json").write_text(
+        '{"name": "@cdktf/provider-aws", "main": "lib/index.js"}'
+    )
+    return root
+
+
+def node_requiring_provider(root: Path, script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", "--require", str(LAZY_INDEX), "-e", script],
+        cwd=root, capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def test_lazy_index_loads_a_resource_module_on_first_use(tmp_path):
+    index = PROVIDER_INDEX_HEAD + (
+        'exports.kmsKey = require("./kms-key");\n'
+        'exports.s3Bucket = require("./s3-bucket");\n'
+        "//# sourceMappingURL=data:application/json;base64,e30=\n"
+    )
+    root = fake_provider_package(tmp_path, index)
+    script = (
+        "const p = require('@cdktf/provider-aws');"
+        "console.log(JSON.stringify(globalThis.loaded || []));"
+        "console.log(p.s3Bucket.name, JSON.stringify(globalThis.loaded));"
+        "console.log(Object.keys(p).sort().join(','));"
+    )
+    result = node_requiring_provider(root, script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[]", 's3-bucket ["s3-bucket"]', "kmsKey,s3Bucket"]
+    assert result.stderr == ""
+
+
+def test_unexpected_index_is_loaded_whole_with_a_note(tmp_path):
+    index = PROVIDER_INDEX_HEAD + (
+        'exports.kmsKey = require("./kms-key");\n'
+        "globalThis.sideEffect = true;\n"
+        'exports.s3Bucket = require("./s3-bucket");\n'
+    )
+    root = fake_provider_package(tmp_path, index)
+    script = "require('@cdktf/provider-aws'); console.log(JSON.stringify(globalThis.loaded));"
+    result = node_requiring_provider(root, script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == '["kms-key","s3-bucket"]'
+    assert result.stderr.count("does not have the layout") == 1

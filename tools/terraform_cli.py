@@ -63,9 +63,12 @@ def _mirror_candidates() -> list[Path]:
 
 
 def write_cli_config(mirror: Path, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """A CLI config next to a plugin cache, so each `init` links the 600 MB provider, not copies it."""
+    cache = path.parent / "plugin-cache"
+    cache.mkdir(parents=True, exist_ok=True)
     path.write_text(
         "# Written by tools/terraform_cli.py: providers come from this mirror only.\n"
+        f'plugin_cache_dir = "{cache}"\n'
         "provider_installation {\n"
         "  filesystem_mirror {\n"
         f'    path    = "{mirror}"\n'
