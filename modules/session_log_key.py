@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
@@ -39,7 +39,6 @@ class SessionLogKey(Construct):
         policy_for_region: Callable[[str], PolicyDocument],
     ) -> None:
         super().__init__(scope, id)
-        kept = TerraformResourceLifecycle(prevent_destroy=True)
         self.primary = KmsKey(
             self,
             DEFAULT_CHILD,
@@ -50,10 +49,10 @@ class SessionLogKey(Construct):
             deletion_window_in_days=DELETION_WINDOW_DAYS,
             policy=render_policy(policy_for_region(home_region)),
             tags=JUST_IN_TIME_TAG,
-            lifecycle=kept,
+            lifecycle=_kept_from_destroy(),
         )
         self.key_id: str = self.primary.key_id
-        self.arn_by_region: Mapping[str, str] = {home_region: self.primary.arn}
+        self.arn_by_region: dict[str, str] = {home_region: self.primary.arn}
         KmsAlias(
             self, "alias", provider=providers.home, name=alias,
             target_key_id=self.primary.key_id,
@@ -78,10 +77,14 @@ class SessionLogKey(Construct):
             deletion_window_in_days=DELETION_WINDOW_DAYS,
             policy=render_policy(policy_for_region(region)),
             tags=JUST_IN_TIME_TAG,
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
+            lifecycle=_kept_from_destroy(),
         )
         KmsAlias(
             self, f"replica-{region}-alias", provider=provider, name=alias,
             target_key_id=replica.key_id,
         )  # fmt: skip
         return replica.arn
+
+
+def _kept_from_destroy() -> TerraformResourceLifecycle:
+    return TerraformResourceLifecycle(prevent_destroy=True)
