@@ -8,9 +8,11 @@ by every stack and template.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import cached_property
 from typing import Annotated, Literal
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -62,6 +64,41 @@ BucketName = Annotated[
         "3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit",
     ),
 ]
+
+
+def _emulator_on_this_machine(url: str) -> str:
+    """A loopback http URL only, so no real AWS endpoint or other host is configured by mistake."""
+    parts = urlsplit(url)
+    if not (
+        parts.scheme == "http"
+        and _is_loopback(parts.hostname)
+        and _has_port(parts)
+        and parts.path in ("", "/")
+        and not (parts.query or parts.fragment or parts.username)
+    ):
+        raise ValueError(
+            "expected an http URL on this machine with a port, like http://127.0.0.1:5000"
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _has_port(parts: SplitResult) -> bool:
+    try:
+        return parts.port is not None
+    except ValueError:  # outside 0-65535
+        return False
+
+
+EmulatorEndpoint = Annotated[str, AfterValidator(_emulator_on_this_machine)]
 
 
 def _not_reserved_by_aws(key: str) -> str:
@@ -181,6 +218,9 @@ class SessionLogsConfig(StrictModel):
     session: SessionConfig = SessionConfig()
     stack_set: StackSetConfig = StackSetConfig()
     tags: dict[TagKey, TagValue] = Field(default_factory=dict)
+    # For local runs and tests only: every AWS provider and state backend talks to
+    # this AWS API emulator instead of AWS.
+    emulator_endpoint: EmulatorEndpoint | None = None
 
     @field_validator("member_regions", "target_ou_ids")
     @classmethod
