@@ -28,9 +28,15 @@ class SynthError(Exception):
     """Synthesis stopped (for example a policy check failed); nothing was written."""
 
 
-# Terraform's working files that a re-synth must keep, so `terraform init`
-# does not have to run again after every synth.
-_TERRAFORM_WORKING_FILES = (".terraform", ".terraform.lock.hcl")
+# Terraform's working folder, which a re-synth keeps so `terraform init` does
+# not have to run again after every synth.
+_TERRAFORM_WORKING_DIR = ".terraform"
+# The reviewed provider lock file of each stack. Written into every synth, so
+# `terraform init` verifies the provider against the committed checksums and
+# cdktf's deploy finds a matching lock and skips its `terraform providers lock`
+# step, which needs the public registry.
+PROVIDER_LOCKS = Path(__file__).resolve().parent.parent / "provider-locks"
+LOCK_FILE = ".terraform.lock.hcl"
 
 
 def synthesize(config: SessionLogsConfig, outdir: Path) -> None:
@@ -39,7 +45,8 @@ def synthesize(config: SessionLogsConfig, outdir: Path) -> None:
     staging = _sibling(outdir, "staging")
     try:
         _synth(build_app(config, outdir=staging, final_outdir=outdir))
-        _carry_over_terraform_working_files(outdir, staging)
+        _add_provider_locks(staging)
+        _carry_over_terraform_working_dirs(outdir, staging)
         _swap_in(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -53,12 +60,19 @@ def _synth(app: App) -> None:
         raise SynthError(str(error).removeprefix("Error: ")) from None
 
 
-def _carry_over_terraform_working_files(old: Path, new: Path) -> None:
+def _add_provider_locks(outdir: Path) -> None:
+    for stack_dir in (outdir / "stacks").iterdir():
+        lock = PROVIDER_LOCKS / f"{stack_dir.name}{LOCK_FILE}"
+        if not lock.is_file():
+            raise SynthError(f"stack {stack_dir.name} has no provider lock file {lock}")
+        shutil.copyfile(lock, stack_dir / LOCK_FILE)
+
+
+def _carry_over_terraform_working_dirs(old: Path, new: Path) -> None:
     for stack_dir in (new / "stacks").iterdir():
-        for name in _TERRAFORM_WORKING_FILES:
-            previous = old / "stacks" / stack_dir.name / name
-            if previous.exists():
-                previous.rename(stack_dir / name)
+        previous = old / "stacks" / stack_dir.name / _TERRAFORM_WORKING_DIR
+        if previous.exists():
+            previous.rename(stack_dir / _TERRAFORM_WORKING_DIR)
 
 
 def _sibling(outdir: Path, purpose: str) -> Path:

@@ -87,11 +87,29 @@ def test_failed_synth_leaves_the_previous_output_untouched(tmp_path, previous_ou
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cdktf.out"]
 
 
-def test_resynth_keeps_terraform_working_files(tmp_path, previous_output):
-    lock = previous_output / "stacks" / "log-archive" / ".terraform.lock.hcl"
-    lock.write_text("# provider hashes")
+def test_resynth_keeps_the_terraform_working_folder(tmp_path, previous_output):
+    provider_link = previous_output / "stacks" / "log-archive" / ".terraform" / "providers"
+    provider_link.mkdir(parents=True)
     app_module.synthesize(load_config(DEFAULT_CONFIG), previous_output)
-    assert lock.read_text() == "# provider hashes"
+    assert provider_link.is_dir()
     assert (
         previous_output / "stacks" / "log-archive" / "cdk.tf.json"
     ).read_text() != "earlier synth"
+
+
+def test_synth_writes_the_committed_provider_lock_over_a_local_one(tmp_path, previous_output):
+    lock = previous_output / "stacks" / "log-archive" / ".terraform.lock.hcl"
+    lock.write_text("# provider hashes of some earlier init")
+    app_module.synthesize(load_config(DEFAULT_CONFIG), previous_output)
+    for stack in ("log-archive", "member-stackset"):
+        written = previous_output / "stacks" / stack / ".terraform.lock.hcl"
+        committed = app_module.PROVIDER_LOCKS / f"{stack}.terraform.lock.hcl"
+        assert written.read_text() == committed.read_text()
+
+
+def test_a_stack_without_a_committed_lock_stops_the_synth(tmp_path, monkeypatch):
+    monkeypatch.setattr(app_module, "PROVIDER_LOCKS", tmp_path / "no-locks")
+    outdir = tmp_path / "cdktf.out"
+    with pytest.raises(app_module.SynthError, match="has no provider lock file"):
+        app_module.synthesize(load_config(DEFAULT_CONFIG), outdir)
+    assert not outdir.exists()
