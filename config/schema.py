@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Annotated, Literal
 from urllib.parse import SplitResult, urlsplit
@@ -120,6 +121,19 @@ LOG_RETENTION_DAYS = (
 
 LOG_ARCHIVE_STACK = "log-archive"
 MEMBER_STACKSET_STACK = "member-stackset"
+# member-stackset reads log-archive's state, so log-archive goes first.
+STACKS_IN_DEPLOY_ORDER = (LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK)
+
+
+def in_deploy_order(stacks: Iterable[str]) -> list[str]:
+    """The named stacks (every stack if none) in deploy order; an unknown name is an error."""
+    named = set(stacks)
+    unknown = sorted(named - set(STACKS_IN_DEPLOY_ORDER))
+    if unknown:
+        raise ValueError(
+            f"unknown stack {', '.join(unknown)}; the stacks are {', '.join(STACKS_IN_DEPLOY_ORDER)}"
+        )
+    return [s for s in STACKS_IN_DEPLOY_ORDER if s in named or not named]
 
 
 class StrictModel(BaseModel):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cdktf import App, Aspects
 
+from config import provider_locks
 from config.schema import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, SessionLogsConfig
 from modules.policy_checks import PolicyChecks
 from stacks.log_archive_stack import LogArchiveStack
@@ -31,12 +32,6 @@ class SynthError(Exception):
 # Terraform's working folder, which a re-synth keeps so `terraform init` does
 # not have to run again after every synth.
 _TERRAFORM_WORKING_DIR = ".terraform"
-# The reviewed provider lock file of each stack. Written into every synth, so
-# `terraform init` verifies the provider against the committed checksums and
-# cdktf's deploy finds a matching lock and skips its `terraform providers lock`
-# step, which needs the public registry.
-PROVIDER_LOCKS = Path(__file__).resolve().parent.parent / "provider-locks"
-LOCK_FILE = ".terraform.lock.hcl"
 
 
 def synthesize(config: SessionLogsConfig, outdir: Path) -> None:
@@ -61,11 +56,12 @@ def _synth(app: App) -> None:
 
 
 def _add_provider_locks(outdir: Path) -> None:
+    """The reviewed lock files, so every machine installs the provider they pin."""
     for stack_dir in (outdir / "stacks").iterdir():
-        lock = PROVIDER_LOCKS / f"{stack_dir.name}{LOCK_FILE}"
+        lock = provider_locks.lock_file(stack_dir.name)
         if not lock.is_file():
             raise SynthError(f"stack {stack_dir.name} has no provider lock file {lock}")
-        shutil.copyfile(lock, stack_dir / LOCK_FILE)
+        shutil.copyfile(lock, stack_dir / provider_locks.LOCK_FILE)
 
 
 def _carry_over_terraform_working_dirs(old: Path, new: Path) -> None:

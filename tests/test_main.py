@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config import load_config
+from config import load_config, provider_locks
 from stacks import app as app_module
 from tests.conftest import DEFAULT_CONFIG, PROJECT_ROOT
 from tests.test_policy_checks import checked_stack, good_key
@@ -103,12 +103,12 @@ def test_synth_writes_the_committed_provider_lock_over_a_local_one(tmp_path, pre
     app_module.synthesize(load_config(DEFAULT_CONFIG), previous_output)
     for stack in ("log-archive", "member-stackset"):
         written = previous_output / "stacks" / stack / ".terraform.lock.hcl"
-        committed = app_module.PROVIDER_LOCKS / f"{stack}.terraform.lock.hcl"
+        committed = provider_locks.lock_file(stack)
         assert written.read_text() == committed.read_text()
 
 
 def test_a_stack_without_a_committed_lock_stops_the_synth(tmp_path, monkeypatch):
-    monkeypatch.setattr(app_module, "PROVIDER_LOCKS", tmp_path / "no-locks")
+    monkeypatch.setattr(provider_locks, "PROVIDER_LOCKS", tmp_path / "no-locks")
     outdir = tmp_path / "cdktf.out"
     with pytest.raises(app_module.SynthError, match="has no provider lock file"):
         app_module.synthesize(load_config(DEFAULT_CONFIG), outdir)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stacks.app import PROVIDER_LOCKS
+from config.provider_locks import lock_file
 from tools.terraform_cli import (
     TerraformUnavailable,
     find_provider_mirror,
@@ -39,7 +39,7 @@ def test_stack_validates(request, cli_config, tmp_path, synth_name, stack):
     synth = request.getfixturevalue(synth_name)
     workdir = tmp_path / stack
     shutil.copytree(synth.outdir / "stacks" / stack, workdir)
-    shutil.copyfile(PROVIDER_LOCKS / f"{stack}.terraform.lock.hcl", workdir / ".terraform.lock.hcl")
+    shutil.copyfile(lock_file(stack), workdir / ".terraform.lock.hcl")
     # readonly: the mirrored provider must match a checksum in the committed lock.
     run_terraform(
         ["init", "-backend=false", "-input=false", "-lockfile=readonly"],
