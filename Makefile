@@ -20,9 +20,11 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 synth: $(VENV)/.synced
 	$(PY) main.py
 
+# Two workers: the end-to-end tests (mostly waiting on the emulated AWS) in one,
+# everything else in the other.
 test: $(VENV)/.synced $(NODE_TOOLS)
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint && $(PY) -m pytest; status=$$?; \
+	$(MAKE) --no-print-directory lint && $(PY) -m pytest -n 2 --dist loadgroup; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s in total"; exit $$status
 
 lint: $(VENV)/.synced
