@@ -87,6 +87,40 @@ def test_failed_synth_leaves_the_previous_output_untouched(tmp_path, previous_ou
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cdktf.out"]
 
 
+def test_policy_findings_stop_the_synth_that_cdktf_runs(tmp_path, previous_output):
+    # As `cdktf deploy` runs main.py: with the variable that tells cdktf's
+    # synth to write its output despite error annotations.
+    failing_app = (
+        "import main\n"
+        "main.import_provider_package()\n"
+        "from stacks import app\n"
+        "from tests.test_policy_checks import checked_stack, good_key\n"
+        "def build_app(config, *, outdir, final_outdir):\n"
+        "    built, stack = checked_stack(outdir)\n"
+        "    good_key(stack, enable_key_rotation=False)\n"
+        "    return built\n"
+        "app.build_app = build_app\n"
+        "raise SystemExit(main.main())\n"
+    )
+    before = folder_contents(tmp_path)
+    env = {
+        **os.environ,
+        "SESSION_LOGS_CONFIG": str(DEFAULT_CONFIG),
+        "CDKTF_OUTDIR": str(previous_output),
+        "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", failing_app],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "[CSL-KMS-1]" in result.stderr
+    assert folder_contents(tmp_path) == before
+
+
 def test_resynth_keeps_the_terraform_working_folder(tmp_path, previous_output):
     provider_link = previous_output / "stacks" / "log-archive" / ".terraform" / "providers"
     provider_link.mkdir(parents=True)
