@@ -39,18 +39,6 @@ from tools.terraform_cli import (
     write_cli_config,
 )
 
-E2E_TESTS = Path(__file__).parent
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # One xdist worker runs every end-to-end test, so the session's single
-    # deployment serves them all while the other worker runs the unit tests.
-    for item in items:
-        if E2E_TESTS in item.path.parents:
-            item.add_marker(pytest.mark.terraform)
-            item.add_marker(pytest.mark.xdist_group("emulator"))
-
-
 HOME_REGION = "ap-northeast-1"
 MEMBER_REGIONS = [HOME_REGION, "us-east-1"]
 STATE_BUCKET = "central-session-logs-state"
