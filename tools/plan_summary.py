@@ -156,10 +156,10 @@ def _security_details(changes: list[Change], protected: set[str]) -> list[str]:
         if change.action in ("create", "update", "replace"):
             body = _security_lines(change, protected)
             if body:
-                sections += [f"#### `{change.address}` ({change.action})", "", *body, ""]
+                sections += [f"##### `{change.address}` ({change.action})", "", *body, ""]
     if not sections:
         return []
-    return ["<details><summary>Security-relevant settings</summary>", "", *sections, "</details>"]
+    return ["#### Security-relevant settings", "", *sections]
 
 
 def _security_lines(change: Change, protected: set[str]) -> list[str]:
