@@ -1,29 +1,47 @@
 # On a fresh clone, `make synth` then `make test` is the whole set-up: the
-# first target that needs the Python environment creates it from Pipfile.lock.
+# first target that needs the Python environment creates it from Pipfile.lock,
+# and the first that needs the Node tools installs them from package-lock.json.
 
 PYTHON ?= python3
 PIPENV_VERSION := 2026.10.3
 VENV := .venv
 PY := $(VENV)/bin/python
+NODE_TOOLS := node_modules/.synced
+# Every stack by default; CI names one stack per job (one account's role each).
+STACKS ?=
 
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
 # jsii's end-of-life banner for Node 20 is not actionable for users of this project.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: synth test lint bench clean
+.PHONY: synth test lint plan deploy diff bench clean
 
 synth: $(VENV)/.synced
 	$(PY) main.py
 
-test: $(VENV)/.synced
+# Two workers: the end-to-end tests (mostly waiting on the emulated AWS) in one,
+# everything else in the other.
+test: $(VENV)/.synced $(NODE_TOOLS)
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint && $(PY) -m pytest; status=$$?; \
+	$(MAKE) --no-print-directory lint && $(PY) -m pytest -n 2 --dist loadgroup; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s in total"; exit $$status
 
 lint: $(VENV)/.synced
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# A Markdown summary per stack in build/plan/, for a pull request comment.
+plan: synth
+	$(PY) -m tools.plan $(STACKS)
+
+# `make deploy AUTO_APPROVE=1` skips cdktf's question (CI, where the GitHub
+# environment's reviewers are the approval).
+deploy: $(VENV)/.synced $(NODE_TOOLS)
+	$(PY) -m tools.cdktf_cli deploy $(STACKS) $(if $(AUTO_APPROVE),--auto-approve)
+
+diff: $(VENV)/.synced $(NODE_TOOLS)
+	$(PY) -m tools.cdktf_cli diff $(STACKS)
 
 bench: $(VENV)/.synced
 	$(PY) -m tools.bench
@@ -34,5 +52,11 @@ $(VENV)/.synced: Pipfile.lock
 	$(PYTHON) -m pipenv sync --dev
 	@touch $@
 
+# --ignore-scripts: no install script may download anything; node-pty, the
+# only package with one, ships the prebuilt binaries cdktf loads.
+$(NODE_TOOLS): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
 clean:
-	rm -rf cdktf.out .pytest_cache .ruff_cache
+	rm -rf cdktf.out build .pytest_cache .ruff_cache

@@ -16,6 +16,11 @@ from modules.provider_import import import_provider_package
 # Node 20 is past its end of life for jsii; the warning is not actionable for
 # users of this project and would otherwise fill every synth with a banner.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# The cdktf CLI sets this when it runs the app (cdktf deploy, cdktf diff) so
+# that a synth with error annotations still writes its output. Here a failed
+# policy check must stop the synth and leave the output alone, as under
+# `make synth`; cdktf then reports the failed synth and deploys nothing.
+os.environ.pop("CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS", None)
 
 DEFAULT_OUTDIR = "cdktf.out"
 

@@ -8,9 +8,12 @@ by every stack and template.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Annotated, Literal
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -64,6 +67,41 @@ BucketName = Annotated[
 ]
 
 
+def _emulator_on_this_machine(url: str) -> str:
+    """A loopback http URL only, so no real AWS endpoint or other host is configured by mistake."""
+    parts = urlsplit(url)
+    if not (
+        parts.scheme == "http"
+        and _is_loopback(parts.hostname)
+        and _has_port(parts)
+        and parts.path in ("", "/")
+        and not (parts.query or parts.fragment or parts.username)
+    ):
+        raise ValueError(
+            "expected an http URL on this machine with a port, like http://127.0.0.1:5000"
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _has_port(parts: SplitResult) -> bool:
+    try:
+        return parts.port is not None
+    except ValueError:  # outside 0-65535
+        return False
+
+
+EmulatorEndpoint = Annotated[str, AfterValidator(_emulator_on_this_machine)]
+
+
 def _not_reserved_by_aws(key: str) -> str:
     if key.lower().startswith("aws:"):
         raise ValueError("tag keys starting with 'aws:' are reserved for AWS")
@@ -83,6 +121,19 @@ LOG_RETENTION_DAYS = (
 
 LOG_ARCHIVE_STACK = "log-archive"
 MEMBER_STACKSET_STACK = "member-stackset"
+# member-stackset reads log-archive's state, so log-archive goes first.
+STACKS_IN_DEPLOY_ORDER = (LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK)
+
+
+def in_deploy_order(stacks: Iterable[str]) -> list[str]:
+    """The named stacks (every stack if none) in deploy order; an unknown name is an error."""
+    named = set(stacks)
+    unknown = sorted(named - set(STACKS_IN_DEPLOY_ORDER))
+    if unknown:
+        raise ValueError(
+            f"unknown stack {', '.join(unknown)}; the stacks are {', '.join(STACKS_IN_DEPLOY_ORDER)}"
+        )
+    return [s for s in STACKS_IN_DEPLOY_ORDER if s in named or not named]
 
 
 class StrictModel(BaseModel):
@@ -181,6 +232,9 @@ class SessionLogsConfig(StrictModel):
     session: SessionConfig = SessionConfig()
     stack_set: StackSetConfig = StackSetConfig()
     tags: dict[TagKey, TagValue] = Field(default_factory=dict)
+    # For local runs and tests only: every AWS provider and state backend talks to
+    # this AWS API emulator instead of AWS.
+    emulator_endpoint: EmulatorEndpoint | None = None
 
     @field_validator("member_regions", "target_ou_ids")
     @classmethod

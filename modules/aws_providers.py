@@ -8,6 +8,7 @@ from cdktf_cdktf_provider_aws.provider import (
     AwsProvider,
     AwsProviderAssumeRole,
     AwsProviderDefaultTags,
+    AwsProviderEndpoints,
 )
 from constructs import Construct
 
@@ -31,10 +32,12 @@ class AccountProviders(Construct):
         home_region: str,
         regions: Iterable[str],
         tags: Mapping[str, str],
+        emulator_endpoint: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         self._account = account
         self._tags = dict(tags)
+        self._emulator_settings = _emulator_settings(emulator_endpoint) if emulator_endpoint else {}
         self.home = self._provider(home_region, alias=None)
         self._by_region = {home_region: self.home}
         for region in regions:
@@ -54,4 +57,21 @@ class AccountProviders(Construct):
             allowed_account_ids=[self._account.account_id],
             assume_role=[AwsProviderAssumeRole(role_arn=role_arn)] if role_arn else None,
             default_tags=[AwsProviderDefaultTags(tags=self._tags)] if self._tags else None,
+            **self._emulator_settings,
         )
+
+
+# The services the stacks' resources call, and STS and IAM, which the provider
+# asks which account it works in.
+EMULATED_SERVICES = ("cloudformation", "iam", "kms", "s3", "sts")
+
+
+def _emulator_settings(url: str) -> dict:
+    """Sends every call of the provider to an AWS API emulator (local runs and tests only)."""
+    return {
+        "endpoints": [AwsProviderEndpoints(**dict.fromkeys(EMULATED_SERVICES, url))],
+        # An emulator on one host and port cannot serve virtual-hosted bucket names.
+        "s3_use_path_style": True,
+        "skip_credentials_validation": True,
+        "skip_metadata_api_check": "true",
+    }

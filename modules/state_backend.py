@@ -5,21 +5,36 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cdktf import LocalBackend, S3Backend, S3BackendAssumeRoleConfig, TerraformStack
+from cdktf import (
+    LocalBackend,
+    S3Backend,
+    S3BackendAssumeRoleConfig,
+    S3BackendEndpointConfig,
+    TerraformStack,
+)
 
 from config.schema import BackendConfig, Names, S3BackendConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def add_state_backend(stack: TerraformStack, backend: BackendConfig, outdir: Path) -> None:
+def add_state_backend(
+    stack: TerraformStack,
+    backend: BackendConfig,
+    outdir: Path,
+    emulator_endpoint: str | None = None,
+) -> None:
     if isinstance(backend, S3BackendConfig):
-        _add_s3_backend(stack, backend)
+        _add_s3_backend(stack, backend, emulator_endpoint)
     else:
         _add_local_backend(stack, backend.path, outdir)
 
 
-def _add_s3_backend(stack: TerraformStack, backend: S3BackendConfig) -> None:
+def _add_s3_backend(
+    stack: TerraformStack, backend: S3BackendConfig, emulator_endpoint: str | None
+) -> None:
+    # Set as backend arguments, not overrides: cdktf copies the arguments into the
+    # terraform_remote_state that other stacks read this state through.
     S3Backend(
         stack,
         bucket=backend.bucket,
@@ -30,9 +45,20 @@ def _add_s3_backend(stack: TerraformStack, backend: S3BackendConfig) -> None:
         assume_role=S3BackendAssumeRoleConfig(role_arn=backend.role_arn)
         if backend.role_arn
         else None,
+        **(_emulator_settings(emulator_endpoint) if emulator_endpoint else {}),
     )
     # cdktf 0.21's S3Backend predates Terraform's S3-native locking (use_lockfile).
     stack.add_override("terraform.backend.s3.use_lockfile", backend.use_lockfile)
+
+
+def _emulator_settings(url: str) -> dict:
+    """Keeps the state in an AWS API emulator's S3 (local runs and tests only)."""
+    return {
+        "endpoints": S3BackendEndpointConfig(s3=url, sts=url, iam=url, dynamodb=url),
+        "use_path_style": True,
+        "skip_credentials_validation": True,
+        "skip_metadata_api_check": True,
+    }
 
 
 def _add_local_backend(stack: TerraformStack, path: str | None, outdir: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cdktf import App, Aspects
 
+from config import provider_locks
 from config.schema import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, SessionLogsConfig
 from modules.policy_checks import PolicyChecks
 from stacks.log_archive_stack import LogArchiveStack
@@ -28,9 +29,9 @@ class SynthError(Exception):
     """Synthesis stopped (for example a policy check failed); nothing was written."""
 
 
-# Terraform's working files that a re-synth must keep, so `terraform init`
-# does not have to run again after every synth.
-_TERRAFORM_WORKING_FILES = (".terraform", ".terraform.lock.hcl")
+# Terraform's working folder, which a re-synth keeps so `terraform init` does
+# not have to run again after every synth.
+_TERRAFORM_WORKING_DIR = ".terraform"
 
 
 def synthesize(config: SessionLogsConfig, outdir: Path) -> None:
@@ -39,7 +40,8 @@ def synthesize(config: SessionLogsConfig, outdir: Path) -> None:
     staging = _sibling(outdir, "staging")
     try:
         _synth(build_app(config, outdir=staging, final_outdir=outdir))
-        _carry_over_terraform_working_files(outdir, staging)
+        _add_provider_locks(staging)
+        _carry_over_terraform_working_dirs(outdir, staging)
         _swap_in(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -53,12 +55,20 @@ def _synth(app: App) -> None:
         raise SynthError(str(error).removeprefix("Error: ")) from None
 
 
-def _carry_over_terraform_working_files(old: Path, new: Path) -> None:
+def _add_provider_locks(outdir: Path) -> None:
+    """The reviewed lock files, so every machine installs the provider they pin."""
+    for stack_dir in (outdir / "stacks").iterdir():
+        lock = provider_locks.lock_file(stack_dir.name)
+        if not lock.is_file():
+            raise SynthError(f"stack {stack_dir.name} has no provider lock file {lock}")
+        shutil.copyfile(lock, stack_dir / provider_locks.LOCK_FILE)
+
+
+def _carry_over_terraform_working_dirs(old: Path, new: Path) -> None:
     for stack_dir in (new / "stacks").iterdir():
-        for name in _TERRAFORM_WORKING_FILES:
-            previous = old / "stacks" / stack_dir.name / name
-            if previous.exists():
-                previous.rename(stack_dir / name)
+        previous = old / "stacks" / stack_dir.name / _TERRAFORM_WORKING_DIR
+        if previous.exists():
+            previous.rename(stack_dir / _TERRAFORM_WORKING_DIR)
 
 
 def _sibling(outdir: Path, purpose: str) -> Path:

@@ -23,7 +23,7 @@ class LogArchiveStack(NamedStack):
 
     def __init__(self, scope: Construct, id: str, config: SessionLogsConfig, outdir: Path) -> None:
         super().__init__(scope, id)
-        add_state_backend(self, config.log_archive.backend, outdir)
+        add_state_backend(self, config.log_archive.backend, outdir, config.emulator_endpoint)
         names = config.names
         providers = AccountProviders(
             self,
@@ -32,6 +32,7 @@ class LogArchiveStack(NamedStack):
             home_region=config.home_region,
             regions=config.key_regions,
             tags=config.tags,
+            emulator_endpoint=config.emulator_endpoint,
         )
         self.key = SessionLogKey(
             self,

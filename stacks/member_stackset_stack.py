@@ -27,7 +27,7 @@ class MemberStackSetStack(NamedStack):
         log_archive: LogArchiveStack,
     ) -> None:
         super().__init__(scope, id)
-        add_state_backend(self, config.stackset_admin.backend, outdir)
+        add_state_backend(self, config.stackset_admin.backend, outdir, config.emulator_endpoint)
         providers = AccountProviders(
             self,
             "providers",
@@ -35,6 +35,7 @@ class MemberStackSetStack(NamedStack):
             home_region=config.home_region,
             regions=[],
             tags=config.tags,
+            emulator_endpoint=config.emulator_endpoint,
         )
         session = config.session
         self.stack_set = OrganizationStackSet(

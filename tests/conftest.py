@@ -22,8 +22,22 @@ import_provider_package()
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
+E2E_TESTS = Path(__file__).parent / "e2e"
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
 THREE_REGIONS_CONFIG = FIXTURES / "three-regions.yaml"
+
+
+# First: pytest-xdist reads the groups in its own hook of the same name.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Two groups for pytest-xdist (`make test` runs two workers): the end-to-end
+    tests, which share one deployment and mostly wait on the emulated AWS, and
+    everything else, which then runs beside them."""
+    for item in items:
+        end_to_end = E2E_TESTS in item.path.parents
+        if end_to_end:
+            item.add_marker(pytest.mark.terraform)
+        item.add_marker(pytest.mark.xdist_group("emulator" if end_to_end else "unit"))
 
 
 class Synthesized:

@@ -83,12 +83,33 @@ def test_defaults_apply_to_omitted_settings(tmp_path):
         ({"stack_set": {"operation_preferences": {"max_concurrent_percentage": 101}}},
          "stack_set.operation_preferences.max_concurrent_percentage: Input should be less than or equal to 100"),
         ({"tags": {"aws:owner": "me"}}, "tags.aws:owner: tag keys starting with 'aws:' are reserved"),
+        ({"emulator_endpoint": "https://kms.us-east-1.amazonaws.com"},
+         "emulator_endpoint: expected an http URL on this machine with a port"),
+        ({"emulator_endpoint": "http://10.0.0.5:5000"}, "emulator_endpoint: expected an http URL on this machine"),
+        ({"emulator_endpoint": "http://127.0.0.1"}, "emulator_endpoint: expected an http URL on this machine with a port"),
+        ({"emulator_endpoint": "http://127.0.0.1:5000/s3"}, "emulator_endpoint: expected an http URL on this machine"),
     ],
 )  # fmt: skip
 def test_each_kind_of_bad_setting_is_named_with_its_value(tmp_path, changes, expected):
     message = problems(with_changes(tmp_path, **changes))
     assert expected in message
     assert message.startswith(f"{tmp_path / 'config.yaml'}: 1 problem in the config")
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("http://127.0.0.1:5000", "http://127.0.0.1:5000"),
+        ("http://localhost:4566/", "http://localhost:4566"),
+        ("http://[::1]:5000", "http://[::1]:5000"),
+    ],
+)
+def test_emulator_endpoint_accepts_loopback_urls(tmp_path, given, used):
+    assert load_config(with_changes(tmp_path, emulator_endpoint=given)).emulator_endpoint == used
+
+
+def test_emulator_endpoint_is_off_by_default():
+    assert load_config(DEFAULT_CONFIG).emulator_endpoint is None
 
 
 def test_missing_required_settings_are_listed_together(tmp_path):

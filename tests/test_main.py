@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config import load_config
+from config import load_config, provider_locks
 from stacks import app as app_module
 from tests.conftest import DEFAULT_CONFIG, PROJECT_ROOT
 from tests.test_policy_checks import checked_stack, good_key
@@ -87,11 +87,63 @@ def test_failed_synth_leaves_the_previous_output_untouched(tmp_path, previous_ou
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cdktf.out"]
 
 
-def test_resynth_keeps_terraform_working_files(tmp_path, previous_output):
-    lock = previous_output / "stacks" / "log-archive" / ".terraform.lock.hcl"
-    lock.write_text("# provider hashes")
+def test_policy_findings_stop_the_synth_that_cdktf_runs(tmp_path, previous_output):
+    # As `cdktf deploy` runs main.py: with the variable that tells cdktf's
+    # synth to write its output despite error annotations.
+    failing_app = (
+        "import main\n"
+        "main.import_provider_package()\n"
+        "from stacks import app\n"
+        "from tests.test_policy_checks import checked_stack, good_key\n"
+        "def build_app(config, *, outdir, final_outdir):\n"
+        "    built, stack = checked_stack(outdir)\n"
+        "    good_key(stack, enable_key_rotation=False)\n"
+        "    return built\n"
+        "app.build_app = build_app\n"
+        "raise SystemExit(main.main())\n"
+    )
+    before = folder_contents(tmp_path)
+    env = {
+        **os.environ,
+        "SESSION_LOGS_CONFIG": str(DEFAULT_CONFIG),
+        "CDKTF_OUTDIR": str(previous_output),
+        "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", failing_app],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "[CSL-KMS-1]" in result.stderr
+    assert folder_contents(tmp_path) == before
+
+
+def test_resynth_keeps_the_terraform_working_folder(tmp_path, previous_output):
+    provider_link = previous_output / "stacks" / "log-archive" / ".terraform" / "providers"
+    provider_link.mkdir(parents=True)
     app_module.synthesize(load_config(DEFAULT_CONFIG), previous_output)
-    assert lock.read_text() == "# provider hashes"
+    assert provider_link.is_dir()
     assert (
         previous_output / "stacks" / "log-archive" / "cdk.tf.json"
     ).read_text() != "earlier synth"
+
+
+def test_synth_writes_the_committed_provider_lock_over_a_local_one(tmp_path, previous_output):
+    lock = previous_output / "stacks" / "log-archive" / ".terraform.lock.hcl"
+    lock.write_text("# provider hashes of some earlier init")
+    app_module.synthesize(load_config(DEFAULT_CONFIG), previous_output)
+    for stack in ("log-archive", "member-stackset"):
+        written = previous_output / "stacks" / stack / ".terraform.lock.hcl"
+        committed = provider_locks.lock_file(stack)
+        assert written.read_text() == committed.read_text()
+
+
+def test_a_stack_without_a_committed_lock_stops_the_synth(tmp_path, monkeypatch):
+    monkeypatch.setattr(provider_locks, "PROVIDER_LOCKS", tmp_path / "no-locks")
+    outdir = tmp_path / "cdktf.out"
+    with pytest.raises(app_module.SynthError, match="has no provider lock file"):
+        app_module.synthesize(load_config(DEFAULT_CONFIG), outdir)
+    assert not outdir.exists()

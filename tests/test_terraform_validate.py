@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from config.provider_locks import lock_file
 from tools.terraform_cli import (
     TerraformUnavailable,
     find_provider_mirror,
@@ -38,7 +39,13 @@ def test_stack_validates(request, cli_config, tmp_path, synth_name, stack):
     synth = request.getfixturevalue(synth_name)
     workdir = tmp_path / stack
     shutil.copytree(synth.outdir / "stacks" / stack, workdir)
-    run_terraform(["init", "-backend=false", "-input=false"], cwd=workdir, cli_config=cli_config)
+    shutil.copyfile(lock_file(stack), workdir / ".terraform.lock.hcl")
+    # readonly: the mirrored provider must match a checksum in the committed lock.
+    run_terraform(
+        ["init", "-backend=false", "-input=false", "-lockfile=readonly"],
+        cwd=workdir,
+        cli_config=cli_config,
+    )
     result = run_terraform(["validate"], cwd=workdir, cli_config=cli_config, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "The configuration is valid" in result.stdout

@@ -1,15 +1,19 @@
-"""Runs the real terraform binary with providers from a local filesystem mirror only.
+"""Runs the real terraform binary, with providers from a local filesystem mirror where there is one.
 
-The project never lets Terraform contact the public registry: it writes its
-own CLI config whose only installation method is the mirror, found through
+Tests never let Terraform contact the public registry: they write a CLI
+config whose only installation method is the mirror, found through
 SESSION_LOGS_PROVIDER_MIRROR or, by default, by looking in Terraform's
 implied local mirror folders and in folders one or two levels below the root.
+`make plan`, `make deploy` and `make diff` use the mirror the same way when
+the machine has one, and Terraform's own installation (the registry)
+otherwise; the committed lock files check the provider either way.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -63,7 +67,7 @@ def _mirror_candidates() -> list[Path]:
 
 
 def write_cli_config(mirror: Path, path: Path) -> Path:
-    """A CLI config next to a plugin cache, so each `init` links the 600 MB provider, not copies it."""
+    """A CLI config next to a plugin cache, so every working directory shares one provider copy."""
     cache = path.parent / "plugin-cache"
     cache.mkdir(parents=True, exist_ok=True)
     path.write_text(
@@ -80,10 +84,33 @@ def write_cli_config(mirror: Path, path: Path) -> Path:
     return path
 
 
-def terraform_env(cli_config: Path) -> dict[str, str]:
+def cli_config_for_this_machine(provider_version: str, folder: Path) -> Path | None:
+    """A mirror-only CLI config if this machine has the mirror, else None (Terraform's defaults)."""
+    try:
+        mirror = find_provider_mirror(provider_version)
+    except TerraformUnavailable:
+        if os.environ.get(MIRROR_ENV_VAR):
+            raise
+        return None
+    return write_cli_config(mirror, folder / "terraformrc")
+
+
+def locked_provider_version(lock_file: Path) -> str:
+    """The hashicorp/aws version a .terraform.lock.hcl selects."""
+    block = re.search(
+        rf'provider "{re.escape(AWS_PROVIDER)}" {{(.*?)\n}}', lock_file.read_text(), re.S
+    )
+    version = block and re.search(r'^\s*version\s*=\s*"([^"]+)"', block[1], re.M)
+    if not version:
+        raise TerraformUnavailable(f"{lock_file} does not lock {AWS_PROVIDER}")
+    return version[1]
+
+
+def terraform_env(cli_config: Path | None) -> dict[str, str]:
     env = dict(os.environ)
+    if cli_config:
+        env["TF_CLI_CONFIG_FILE"] = str(cli_config)
     env.update(
-        TF_CLI_CONFIG_FILE=str(cli_config),
         TF_IN_AUTOMATION="1",
         TF_INPUT="0",
         CHECKPOINT_DISABLE="1",
@@ -99,7 +126,7 @@ def terraform_binary() -> str:
 
 
 def run_terraform(
-    args: list[str], *, cwd: Path, cli_config: Path, check: bool = True
+    args: list[str], *, cwd: Path, cli_config: Path | None, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     command, *rest = args
     result = subprocess.run(

@@ -1,0 +1,233 @@
+"""One deployment of both stacks into the AWS API emulator, shared by every end-to-end test.
+
+Applying takes about two minutes (the AWS provider waits for S3 lifecycle
+rules, KMS keys and StackSet operations to settle as it would on AWS), so it
+happens once per session:
+synth with the real `synthesize`, then `terraform init`, `plan -out` and
+`apply` of log-archive and then member-stackset, both with S3 state in the
+emulator and the member stack reading log-archive's outputs from that state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+
+from config import load_config
+from config.provider_locks import lock_file
+from config.schema import (
+    LOG_ARCHIVE_STACK,
+    MEMBER_STACKSET_STACK,
+    STACKS_IN_DEPLOY_ORDER,
+    SessionLogsConfig,
+)
+from tests.e2e.emulator import running_emulator
+from tools.terraform_cli import (
+    TerraformUnavailable,
+    find_provider_mirror,
+    locked_provider_version,
+    run_terraform,
+    terraform_binary,
+    write_cli_config,
+)
+
+HOME_REGION = "ap-northeast-1"
+MEMBER_REGIONS = [HOME_REGION, "us-east-1"]
+STATE_BUCKET = "central-session-logs-state"
+DEPLOY_ROLE = "session-logs-deploy"
+# Anything that is not the emulator goes to a closed port on this machine, so
+# a registry download or a real AWS call fails at once instead of passing.
+NOWHERE = "http://127.0.0.1:9"
+EMULATOR_ENVIRONMENT = {
+    # Credentials the emulator accepts; moto ties them to its default account,
+    # which becomes the organization's management account below.
+    "AWS_ACCESS_KEY_ID": "emulator",
+    "AWS_SECRET_ACCESS_KEY": "emulator",
+    # Nothing from the machine's own AWS set-up may reach the tests.
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "HTTP_PROXY": NOWHERE,
+    "HTTPS_PROXY": NOWHERE,
+    "NO_PROXY": "127.0.0.1,localhost",
+}
+UNSET_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_ROLE_ARN",
+    # Python's HTTP clients prefer these spellings to the ones set above.
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+)
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    management_account: str
+    log_archive_account: str
+    # Target OU id -> the member account placed in it.
+    member_account_by_ou: dict[str, str]
+
+
+@dataclass
+class Deployment:
+    emulator: str
+    organization: Organization
+    config: SessionLogsConfig
+    config_file: Path
+    outdir: Path
+    cli_config: Path
+    # `terraform show -json` of the plan each stack was first applied from.
+    first_plans: dict[str, dict] = field(default_factory=dict)
+
+    def stack_dir(self, stack: str) -> Path:
+        return self.outdir / "stacks" / stack
+
+    def terraform(self, stack: str, *args: str, check: bool = True):
+        return run_terraform(
+            list(args), cwd=self.stack_dir(stack), cli_config=self.cli_config, check=check
+        )
+
+    def client(self, service: str, *, account: str, region: str = HOME_REGION):
+        """A boto3 client working in `account`, through the deploy role as Terraform does."""
+        return _session_in(self.emulator, account, self.organization).client(
+            service, region_name=region, endpoint_url=self.emulator
+        )
+
+
+@pytest.fixture(scope="session")
+def terraform_cli_config(tmp_path_factory) -> Path:
+    try:
+        terraform_binary()
+        mirror = find_provider_mirror(locked_provider_version(lock_file(LOG_ARCHIVE_STACK)))
+    except TerraformUnavailable as missing:
+        pytest.skip(f"END-TO-END TESTS NOT RUN: {missing}")
+    return write_cli_config(mirror, tmp_path_factory.mktemp("terraform") / "terraformrc")
+
+
+@pytest.fixture(scope="session")
+def emulator(terraform_cli_config) -> Iterator[str]:
+    with pytest.MonkeyPatch.context() as env, running_emulator() as url:
+        for name, value in EMULATOR_ENVIRONMENT.items():
+            env.setenv(name, value)
+        for name in UNSET_VARIABLES:
+            env.delenv(name, raising=False)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def organization(emulator) -> Organization:
+    orgs = boto3.client("organizations", region_name=HOME_REGION, endpoint_url=emulator)
+    org = orgs.create_organization(FeatureSet="ALL")["Organization"]
+    root_id = orgs.list_roots()["Roots"][0]["Id"]
+
+    def account_in(parent_id: str, name: str) -> str:
+        status = orgs.create_account(Email=f"{name}@example.com", AccountName=name)
+        account_id = status["CreateAccountStatus"]["AccountId"]
+        orgs.move_account(
+            AccountId=account_id, SourceParentId=root_id, DestinationParentId=parent_id
+        )
+        return account_id
+
+    def ou(name: str) -> str:
+        return orgs.create_organizational_unit(ParentId=root_id, Name=name)["OrganizationalUnit"][
+            "Id"
+        ]
+
+    # The log archive account sits in an OU the stack set does not target.
+    log_archive = account_in(ou("security"), "log-archive")
+    members = {}
+    for name in ("workloads", "sandbox"):
+        ou_id = ou(name)
+        members[ou_id] = account_in(ou_id, f"{name}-member")
+    return Organization(
+        id=org["Id"],
+        management_account=org["MasterAccountId"],
+        log_archive_account=log_archive,
+        member_account_by_ou=members,
+    )
+
+
+@pytest.fixture(scope="session")
+def deployment(emulator, organization, terraform_cli_config, tmp_path_factory) -> Deployment:
+    from stacks.app import synthesize
+
+    s3 = boto3.client("s3", region_name=HOME_REGION, endpoint_url=emulator)
+    s3.create_bucket(
+        Bucket=STATE_BUCKET, CreateBucketConfiguration={"LocationConstraint": HOME_REGION}
+    )
+    workdir = tmp_path_factory.mktemp("e2e")
+    config_file = workdir / "config.yaml"
+    config_file.write_text(yaml.safe_dump(emulator_config(emulator, organization)))
+    config = load_config(config_file)
+    outdir = workdir / "cdktf.out"
+    synthesize(config, outdir)
+    deployed = Deployment(emulator, organization, config, config_file, outdir, terraform_cli_config)
+    for stack in STACKS_IN_DEPLOY_ORDER:
+        deployed.first_plans[stack] = _apply(deployed, stack)
+    return deployed
+
+
+def emulator_config(emulator: str, organization: Organization) -> dict:
+    """The project's config for the emulated organization, as a user would write it."""
+
+    def account(account_id: str, stack: str) -> dict:
+        return {
+            "account_id": account_id,
+            "role_arn": f"arn:aws:iam::{account_id}:role/{DEPLOY_ROLE}",
+            "backend": {
+                "type": "s3",
+                "bucket": STATE_BUCKET,
+                "key": f"central-session-logs/{stack}.tfstate",
+                "region": HOME_REGION,
+                "use_lockfile": True,
+            },
+        }
+
+    return {
+        "organization_id": organization.id,
+        "home_region": HOME_REGION,
+        "member_regions": MEMBER_REGIONS,
+        "target_ou_ids": sorted(organization.member_account_by_ou),
+        "log_archive": account(organization.log_archive_account, LOG_ARCHIVE_STACK),
+        "stackset_admin": account(organization.management_account, MEMBER_STACKSET_STACK),
+        "tags": {"Project": "central-session-logs", "Environment": "emulator"},
+        "emulator_endpoint": emulator,
+    }
+
+
+def _apply(deployment: Deployment, stack: str) -> dict:
+    deployment.terraform(stack, "init", "-input=false", "-lockfile=readonly")
+    deployment.terraform(stack, "plan", "-input=false", "-out=first.tfplan")
+    plan = json.loads(deployment.terraform(stack, "show", "-json", "first.tfplan").stdout)
+    try:
+        deployment.terraform(stack, "apply", "-input=false", "first.tfplan")
+    except subprocess.CalledProcessError as failed:
+        pytest.fail(f"terraform apply of {stack} failed:\n{failed.stdout}\n{failed.stderr}")
+    return plan
+
+
+def _session_in(emulator: str, account: str, organization: Organization) -> boto3.Session:
+    if account == organization.management_account:
+        return boto3.Session(region_name=HOME_REGION)
+    sts = boto3.client("sts", region_name=HOME_REGION, endpoint_url=emulator)
+    credentials = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/{DEPLOY_ROLE}", RoleSessionName="e2e-checks"
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=HOME_REGION,
+    )

@@ -1,0 +1,69 @@
+"""What `terraform apply` of the member-stackset stack left in the organization."""
+
+from __future__ import annotations
+
+import pytest
+
+from modules.member_template import builder as member
+from tests.e2e.conftest import HOME_REGION, MEMBER_REGIONS
+
+
+@pytest.fixture(scope="module")
+def cloudformation(deployment):
+    return deployment.client("cloudformation", account=deployment.organization.management_account)
+
+
+@pytest.fixture(scope="module")
+def stack_set(deployment, cloudformation) -> dict:
+    name = deployment.config.names.stack_set
+    return cloudformation.describe_stack_set(StackSetName=name)["StackSet"]
+
+
+def test_stack_set_is_service_managed_with_auto_deployment_and_named_iam(stack_set):
+    assert stack_set["PermissionModel"] == "SERVICE_MANAGED"
+    assert stack_set["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
+    assert stack_set["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
+    assert stack_set["ManagedExecution"] == {"Active": True}
+    assert stack_set["Status"] == "ACTIVE"
+
+
+def test_stack_set_parameters_come_from_the_log_archive_state(deployment, stack_set):
+    archive = deployment.organization.log_archive_account
+    kms = deployment.client("kms", account=archive)
+    key_id = kms.describe_key(KeyId=deployment.config.names.key_alias)["KeyMetadata"]["KeyId"]
+    parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack_set["Parameters"]}
+    assert parameters == {
+        member.LOG_ARCHIVE_BUCKET_NAME: deployment.config.names.bucket,
+        member.LOG_ARCHIVE_ACCOUNT_ID: archive,
+        member.LOG_ARCHIVE_KEY_ID: key_id,
+        member.IDLE_SESSION_TIMEOUT: "20",
+        member.MAX_SESSION_DURATION: "60",
+        member.LOG_RETENTION: "3",
+    }
+
+
+def test_stack_set_template_is_the_member_template(deployment, stack_set):
+    template = member.build_member_template(deployment.config.names)
+    assert stack_set["TemplateBody"] == member.render_template(template)
+
+
+def test_every_account_of_every_target_ou_has_an_instance_in_every_region(
+    deployment, cloudformation, stack_set
+):
+    summaries = cloudformation.list_stack_instances(StackSetName=stack_set["StackSetName"])
+    instances = {(i["Account"], i["Region"]) for i in summaries["Summaries"]}
+    members = deployment.organization.member_account_by_ou.values()
+    assert instances == {(account, region) for account in members for region in MEMBER_REGIONS}
+    assert {i["Status"] for i in summaries["Summaries"]} == {"CURRENT"}
+
+
+@pytest.mark.parametrize("region", MEMBER_REGIONS)
+def test_member_accounts_got_the_log_group_and_the_instance_policy(deployment, region):
+    for account in deployment.organization.member_account_by_ou.values():
+        logs = deployment.client("logs", account=account, region=region)
+        group_name = f"{deployment.config.names.member_log_group_prefix}{account}"
+        [group] = logs.describe_log_groups(logGroupNamePrefix=group_name)["logGroups"]
+        assert group["retentionInDays"] == 3
+        iam = deployment.client("iam", account=account, region=HOME_REGION)
+        policies = {p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]}
+        assert f"{deployment.config.names.member_instance_policy_prefix}{region}" in policies

@@ -1,0 +1,18 @@
+"""Applying once is enough: a second plan of each stack, as `make plan` makes it, changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from config.schema import STACKS_IN_DEPLOY_ORDER
+from tools.plan import NO_CHANGES, plan_stack
+
+
+@pytest.mark.parametrize("stack", STACKS_IN_DEPLOY_ORDER)
+def test_second_plan_reports_no_changes(deployment, stack, tmp_path):
+    planned = plan_stack(deployment.stack_dir(stack), tmp_path, deployment.cli_config)
+    # The exit status of terraform plan -detailed-exitcode.
+    assert planned.exit_code == NO_CHANGES
+    summary = planned.summary.read_text()
+    assert summary.startswith(f"### `{stack}`: 0 to add, 0 to change, 0 to destroy\n")
+    assert "No resource changes." in summary

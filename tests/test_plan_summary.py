@@ -1,0 +1,103 @@
+"""The Markdown plan summary, on hand-made plans (tests/fixtures/plans/)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.snapshot import assert_matches_snapshot
+from tools import plan_summary
+from tools.plan_summary import summarize
+
+PLANS = FIXTURES / "plans"
+
+
+def load(name: str) -> dict:
+    return json.loads((PLANS / name).read_text())
+
+
+@pytest.fixture(scope="module")
+def data_loss() -> str:
+    return summarize("log-archive", load("data-loss.plan.json"), load("data-loss.cdk.tf.json"))
+
+
+def test_counts_like_terraform_with_a_replacement_as_add_and_destroy(data_loss):
+    assert data_loss.startswith("### `log-archive`: 2 to add, 1 to change, 2 to destroy\n")
+
+
+def test_deleted_or_replaced_bucket_and_keys_lead_the_summary(data_loss):
+    top = data_loss.split("| action | resource |")[0]
+    assert "> [!CAUTION]" in top
+    assert (
+        "`aws_s3_bucket.central_log_bucket`: **replace** (forced by bucket), stopped by prevent_destroy"
+        in top
+    )
+    assert "`aws_kms_replica_key.session_log_key_replica_us_east_1`: **delete**\n" in top
+
+
+def test_every_resource_is_listed_with_its_action(data_loss):
+    for action, address in [
+        ("update", "aws_kms_key.session_log_key"),
+        ("delete", "aws_kms_replica_key.session_log_key_replica_us_east_1"),
+        ("replace", "aws_s3_bucket.central_log_bucket"),
+        (
+            "create",
+            "aws_s3_bucket_server_side_encryption_configuration.central_log_bucket_encryption",
+        ),
+    ]:
+        assert f"| {action} | `{address}` |" in data_loss
+    assert "<details><summary>1 unchanged</summary>" in data_loss
+    assert "- `aws_s3_bucket_policy.central_log_bucket_policy`" in data_loss
+
+
+def test_changed_policy_shows_its_statements_and_a_diff(data_loss):
+    assert "**policy** (changed)" in data_loss
+    assert (
+        "| GuiConnectEncryptsRdpRecordings | Allow | Service: `ssm-guiconnect.amazonaws.com` "
+        "| `kms:GenerateDataKey` | `*` | StringEquals `aws:SourceOrgID`: `o-exampleorg1` |"
+    ) in data_loss
+    assert '+      "Sid": "GuiConnectEncryptsRdpRecordings"' in data_loss
+
+
+def test_updates_show_only_changed_settings_as_before_and_after(data_loss):
+    assert "- enable_key_rotation: `true` → `false`" in data_loss
+    assert "deletion_window_in_days" not in data_loss.split("(update)")[1].split("####")[0]
+
+
+def test_encryption_and_deletion_protection_read_as_settings(data_loss):
+    assert "- rule.apply_server_side_encryption_by_default.sse_algorithm: `aws:kms`" in data_loss
+    assert "- rule.bucket_key_enabled: `true`" in data_loss
+    assert data_loss.count("- deletion protection (`prevent_destroy`): on") == 2
+
+
+def test_whole_summary_matches_the_reviewed_copy(data_loss):
+    assert_matches_snapshot("plan-summary-data-loss.md", data_loss)
+
+
+def test_unknown_and_sensitive_values_are_named_not_shown():
+    summary = summarize("member-stackset", load("unknown-values.plan.json"), {})
+    assert "- parameters: (known after apply)" in summary
+    assert "- template_body: (sensitive)" in summary
+    assert "Resources" not in summary
+
+
+def test_a_plan_without_changes_says_so():
+    plan = load("unknown-values.plan.json")
+    plan["resource_changes"] = [
+        c for c in plan["resource_changes"] if c["change"]["actions"] == ["no-op"]
+    ]
+    summary = summarize("log-archive", plan, {})
+    assert summary.startswith("### `log-archive`: 0 to add, 0 to change, 0 to destroy\n")
+    assert "No resource changes." in summary
+    assert "Security-relevant settings" not in summary
+    assert "[!CAUTION]" not in summary
+
+
+def test_command_line_reads_the_stack_folder_and_plan(tmp_path, capsys, data_loss):
+    stack_dir = tmp_path / "log-archive"
+    stack_dir.mkdir()
+    (stack_dir / "cdk.tf.json").write_text((PLANS / "data-loss.cdk.tf.json").read_text())
+    assert plan_summary.main([str(stack_dir), str(PLANS / "data-loss.plan.json")]) == 0
+    assert capsys.readouterr().out == data_loss

