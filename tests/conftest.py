@@ -24,6 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
 THREE_REGIONS_CONFIG = FIXTURES / "three-regions.yaml"
+EVERY_OPTION_CONFIG = FIXTURES / "every-option.yaml"
 
 
 class Synthesized:
@@ -63,3 +64,8 @@ def default_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 @pytest.fixture(scope="session")
 def three_region_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return _synthesize(THREE_REGIONS_CONFIG, tmp_path_factory.mktemp("three-region-synth"))
+
+
+@pytest.fixture(scope="session")
+def every_option_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return _synthesize(EVERY_OPTION_CONFIG, tmp_path_factory.mktemp("every-option-synth"))
