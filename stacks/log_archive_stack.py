@@ -1,4 +1,4 @@
-"""The log archive account: the central bucket and the multi-Region key."""
+"""The log archive account: the central bucket, the multi-Region key and session log delivery."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from modules.named_stack import NamedStack
 from modules.policies.central_bucket import central_bucket_policy
 from modules.policies.session_log_key import ACCOUNT_ADMINISTERS_KEY, session_log_key_policy
 from modules.policy_checks import suppress
+from modules.session_log_delivery import SessionLogDelivery
 from modules.session_log_key import SessionLogKey
 from modules.state_backend import add_state_backend
 
@@ -44,9 +45,13 @@ class LogArchiveStack(NamedStack):
                 account_id=config.log_archive.account_id,
                 organization_id=config.organization_id,
                 region=region,
-                log_group_prefix=names.member_log_group_prefix,
+                log_group_prefixes=[
+                    names.member_log_group_prefix,
+                    names.operations_log_group_prefix,
+                ],
                 bucket_name=names.bucket,
                 bucket_region=config.home_region,
+                encrypts_session_data=config.session.encryption == "central_key",
             ),
         )
         suppress(
@@ -65,6 +70,19 @@ class LogArchiveStack(NamedStack):
             policy=central_bucket_policy(
                 bucket_name=names.bucket, organization_id=config.organization_id
             ),
+        )
+        self.delivery = SessionLogDelivery(
+            self,
+            "session-log-delivery",
+            providers=providers,
+            names=names,
+            organization_id=config.organization_id,
+            account_id=config.log_archive.account_id,
+            home_region=config.home_region,
+            regions=config.deployment_regions,
+            bucket_name=self.bucket.name,
+            key_arn=self.key.primary.arn,
+            buffering=config.delivery,
         )
         caller = DataAwsCallerIdentity(self, "deploying-account", provider=providers.home)
         self.bucket_name: str = self.bucket.name
