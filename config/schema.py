@@ -77,9 +77,10 @@ KmsKeyArn = Annotated[
         "a KMS key ARN like arn:aws:kms:us-east-1:111122223333:key/<key id>",
     ),
 ]
-# IAM role names, optionally with their path (service-role/...): IAM's name
-# characters; the project's own 128-character bound keeps the member template's
-# size bounded, since every name becomes a resource ARN in it.
+# IAM role names, optionally with their path (service-role/...), in IAM's name
+# characters. The member template receives them as one comma-separated
+# parameter; ten names of at most 128 characters stay well below
+# CloudFormation's 4,096-byte limit for a parameter value.
 InstanceRoleName = Annotated[
     str,
     StringConstraints(max_length=128),

@@ -95,9 +95,11 @@ def test_synthesized_terraform_passes_checkov(request, synth_name):
     assert report["summary"]["passed"] > 20
 
 
-def test_member_template_passes_checkov(default_synth, tmp_path):
+@pytest.mark.parametrize("synth_name", ["default_synth", "every_option_synth"])
+def test_member_template_passes_checkov(request, synth_name, tmp_path):
+    synth = request.getfixturevalue(synth_name)
     template = tmp_path / "member.template.json"
-    template.write_text(render_template(build_member_template(default_synth.config.names)))
+    template.write_text(render_template(build_member_template(synth.config)))
     report = checkov(template, "cloudformation")
     assert failed_checks(report) == []
     assert report["summary"]["passed"] > 5
