@@ -117,6 +117,9 @@ LOG_RETENTION_DAYS = (
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
 
+# How long the logs of the project's own functions and Firehose errors are kept.
+OPERATIONS_LOG_RETENTION_DAYS = 365
+
 LOG_ARCHIVE_STACK = "log-archive"
 MEMBER_STACKSET_STACK = "member-stackset"
 

@@ -37,7 +37,7 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from config.schema import DeliveryConfig, Names
+from config.schema import OPERATIONS_LOG_RETENTION_DAYS, DeliveryConfig, Names
 from modules import session_log_processor
 from modules.aws_providers import AccountProviders
 from modules.lambda_package import LambdaPackage
@@ -45,8 +45,6 @@ from modules.named_stack import DEFAULT_CHILD
 from modules.policies import render_policy
 from modules.policies import session_log_delivery as policies
 
-# How long the project keeps the logs of its own functions and streams.
-OPERATIONS_LOG_RETENTION_DAYS = 365
 # The smallest batch Firehose hands to the processor (Firehose developer guide,
 # "Transform source data": 0.2-3 MB). CloudWatch Logs records arrive gzip
 # compressed and the transcripts can be many times larger, so small batches
@@ -106,7 +104,7 @@ class SessionLogProcessor(Construct):
             filename=package.filename,
             source_code_hash=package.source_code_hash,
             memory_size=256,
-            # Firehose waits up to 5 minutes for a transformation.
+            # Well within the 5 minutes Firehose waits for a transformation.
             timeout=60,
             logging_config=LambdaFunctionLoggingConfig(
                 log_format="Text", log_group=self.log_group.name

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from config.schema import Names
+from config.schema import OPERATIONS_LOG_RETENTION_DAYS, Names
 from modules.member_template.intrinsics import get_att, ref, sub
 from modules.policies import member_template as policies
 from modules.policies import policy
@@ -23,8 +23,6 @@ RUNTIME = "python3.12"
 INLINE_CODE_BUDGET_BYTES = 8_192
 # CloudFormation's own limit for inline code (the zip it builds from it).
 ZIP_FILE_LIMIT_BYTES = 4 * 1024 * 1024
-# How long the project keeps the logs of its own functions.
-OPERATIONS_LOG_RETENTION_DAYS = 365
 _INLINED_IMPORT_MARKER = "# inlined by the template builder"
 # The handler modules are read as files, not imported: they need boto3, which
 # only the Lambda runtime and the tests have.
