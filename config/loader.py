@@ -48,6 +48,10 @@ def _problem(item: dict) -> str:
     field = _field_path(item["loc"])
     if item["type"] == "missing":
         return f"{field}: required setting is missing"
+    if not item["loc"]:
+        # Checks across settings name their fields and values in the message;
+        # their input is the whole config.
+        return _reason(item)
     return f"{field}: {_reason(item)} (got {_shown(item['input'])})"
 
 

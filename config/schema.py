@@ -108,6 +108,42 @@ def _not_reserved_by_aws(key: str) -> str:
     return key
 
 
+KmsKeyArn = Annotated[
+    str,
+    _shaped(
+        r"arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key/[A-Za-z0-9-]+",
+        "a KMS key ARN like arn:aws:kms:us-east-1:111122223333:key/<key id>",
+    ),
+]
+# IAM role names, optionally with their path (service-role/...), in IAM's name
+# characters. The member template receives them as one comma-separated
+# parameter; ten names of at most 128 characters stay well below
+# CloudFormation's 4,096-byte limit for a parameter value.
+InstanceRoleName = Annotated[
+    str,
+    StringConstraints(max_length=128),
+    _shaped(
+        r"([\w+=,.@-]+/)*[\w+=,.@-]{1,64}",
+        "an IAM role name, optionally with its path, like "
+        "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole",
+    ),
+]
+# Linux user names as useradd accepts them by default.
+LinuxUserName = Annotated[
+    str, _shaped(r"([a-z_][a-z0-9_-]{0,31})?", "a Linux user name like ssm-user, or empty")
+]
+# S3 key characters that need no escaping (S3 user guide, "Naming objects").
+S3KeyPrefix = Annotated[
+    str,
+    StringConstraints(max_length=256),
+    _shaped(
+        r"([A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*)?",
+        "letters, digits and !_.*'()/- not starting with /",
+    ),
+]
+# CloudFormation accepts parameter values of at most 4,096 bytes.
+ShellProfile = Annotated[str, StringConstraints(max_length=4096)]
+
 TagKey = Annotated[
     str, StringConstraints(min_length=1, max_length=128), AfterValidator(_not_reserved_by_aws)
 ]
@@ -118,6 +154,9 @@ LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
+
+# How long the logs of the project's own functions and Firehose errors are kept.
+OPERATIONS_LOG_RETENTION_DAYS = 365
 
 LOG_ARCHIVE_STACK = "log-archive"
 MEMBER_STACKSET_STACK = "member-stackset"
@@ -178,10 +217,41 @@ class StackSetAdminConfig(AccountConfig):
     call_as: Literal["SELF", "DELEGATED_ADMIN"] = "SELF"
 
 
+class S3LoggingConfig(StrictModel):
+    """Session Manager also uploads each session's log to this bucket when the session ends."""
+
+    bucket_name: BucketName
+    key_prefix: S3KeyPrefix = ""
+    # Session Manager refuses to upload to a bucket without default encryption.
+    encryption_enabled: bool = True
+    # The bucket's SSE-KMS key, if it has one: instances then need to use it.
+    kms_key_arn: KmsKeyArn | None = None
+
+
+class RunAsConfig(StrictModel):
+    """Linux and macOS sessions start as this OS user instead of ssm-user."""
+
+    enabled: bool = False
+    default_user: LinuxUserName = ""
+
+
+class ShellProfileConfig(StrictModel):
+    """Commands Session Manager runs at the start of every session."""
+
+    windows: ShellProfile = ""
+    linux: ShellProfile = ""
+
+
 class SessionConfig(StrictModel):
     idle_session_timeout_minutes: int = Field(20, ge=1, le=60)
     max_session_duration_minutes: int = Field(60, ge=1, le=1440)
     log_retention_days: int = 3
+    # "central_key": session data is encrypted with the regional replica of the
+    # central multi-Region key (the document's kmsKeyId).
+    encryption: Literal["none", "central_key"] = "none"
+    s3_logging: S3LoggingConfig | None = None
+    run_as: RunAsConfig = RunAsConfig()
+    shell_profile: ShellProfileConfig = ShellProfileConfig()
 
     @field_validator("log_retention_days")
     @classmethod
@@ -189,6 +259,27 @@ class SessionConfig(StrictModel):
         if days not in LOG_RETENTION_DAYS:
             raise ValueError(f"must be one of {', '.join(map(str, LOG_RETENTION_DAYS))}")
         return days
+
+
+class DeliveryConfig(StrictModel):
+    """How Firehose buffers session logs before it writes an object to the central bucket."""
+
+    # Dynamic partitioning needs at least 64 MiB; 128 MiB is the API maximum.
+    buffering_size_mib: int = Field(64, ge=64, le=128)
+    # Zero buffering is not available with dynamic partitioning; 900 s is the API maximum.
+    buffering_interval_seconds: int = Field(300, ge=60, le=900)
+
+
+class ExclusionsConfig(StrictModel):
+    """Member regions and accounts that do not get the member template."""
+
+    regions: list[Region] = Field(default_factory=list)
+    account_ids: list[AccountId] = Field(default_factory=list)
+
+    @field_validator("regions", "account_ids")
+    @classmethod
+    def _no_duplicates(cls, values: list[str]) -> list[str]:
+        return _without_duplicates(values)
 
 
 class OperationPreferencesConfig(StrictModel):
@@ -210,11 +301,31 @@ class Names:
     member_log_group_prefix = "session-manager-log-"
     member_instance_policy_prefix = "session-manager-log-access-"
     session_preferences_document = "SSM-SessionManagerRunShell"
+    # Log groups of the project's own functions and streams, in every account;
+    # the key policy lets CloudWatch Logs encrypt them by this prefix.
+    operations_log_group_prefix = f"/{prefix}/"
+    # One destination per region, each in its region: the same name everywhere,
+    # so a member template builds the ARN from the region it runs in.
+    log_destination = prefix
+    # Top-level folders of the central bucket that Firehose writes to.
+    session_log_folder = "session-manager"
+    session_log_error_folder = "session-manager-errors"
 
     def __init__(self, config: SessionLogsConfig) -> None:
         self.bucket = config.bucket_name or f"central-logs-{config.log_archive.account_id}"
         self.key_alias = f"alias/{self.prefix}"
         self.stack_set = f"{self.prefix}-member"
+        self.session_log_processor = f"{self.prefix}-firehose-processor"
+
+    @classmethod
+    def delivery_stream(cls, region: str) -> str:
+        """The Firehose stream (in the home region) for the session logs of one region."""
+        return f"{cls.prefix}-{region}"
+
+    @classmethod
+    def destination_role(cls, region: str) -> str:
+        """IAM is global: each region's destination role carries the region in its name."""
+        return f"{cls.prefix}-destination-{region}"
 
     @staticmethod
     def local_state_file(stack: str) -> str:
@@ -230,19 +341,35 @@ class SessionLogsConfig(StrictModel):
     stackset_admin: StackSetAdminConfig
     bucket_name: BucketName | None = None
     session: SessionConfig = SessionConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
+    exclusions: ExclusionsConfig = ExclusionsConfig()
+    # Existing roles (for example the Default Host Management Configuration
+    # role) that get the instance policy where they exist.
+    instance_role_names: Annotated[list[InstanceRoleName], Field(max_length=10)] = Field(
+        default_factory=list
+    )
     stack_set: StackSetConfig = StackSetConfig()
     tags: dict[TagKey, TagValue] = Field(default_factory=dict)
     # For local runs and tests only: every AWS provider and state backend talks to
     # this AWS API emulator instead of AWS.
     emulator_endpoint: EmulatorEndpoint | None = None
 
-    @field_validator("member_regions", "target_ou_ids")
+    @field_validator("member_regions", "target_ou_ids", "instance_role_names")
     @classmethod
     def _no_duplicates(cls, values: list[str]) -> list[str]:
-        repeated = sorted({v for v in values if values.count(v) > 1})
-        if repeated:
-            raise ValueError(f"lists {', '.join(repeated)} more than once")
-        return values
+        return _without_duplicates(values)
+
+    @model_validator(mode="after")
+    def _exclusions_leave_a_member_region(self) -> SessionLogsConfig:
+        unknown = [r for r in self.exclusions.regions if r not in self.member_regions]
+        if unknown:
+            raise ValueError(
+                f"exclusions.regions lists {', '.join(unknown)}, which "
+                f"{'is' if len(unknown) == 1 else 'are'} not in member_regions"
+            )
+        if not self.deployment_regions:
+            raise ValueError("exclusions.regions leaves out every member region")
+        return self
 
     @model_validator(mode="after")
     def _stacks_keep_separate_state(self) -> SessionLogsConfig:
@@ -270,6 +397,22 @@ class SessionLogsConfig(StrictModel):
     @property
     def key_regions(self) -> list[str]:
         return [self.home_region, *self.replica_regions]
+
+    @property
+    def deployment_regions(self) -> list[str]:
+        """Member regions that get the member template and a delivery pipeline.
+
+        Key replicas stay in every member region, so that excluding a region
+        later never asks Terraform to destroy a key.
+        """
+        return [r for r in self.member_regions if r not in self.exclusions.regions]
+
+
+def _without_duplicates(values: list[str]) -> list[str]:
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"lists {', '.join(repeated)} more than once")
+    return values
 
 
 def _state_location(stack: str, backend: LocalBackendConfig | S3BackendConfig) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterable, Mapping
 
 from cdktf_cdktf_provider_aws.provider import (
@@ -63,13 +64,20 @@ class AccountProviders(Construct):
 
 # The services the stacks' resources call, and STS and IAM, which the provider
 # asks which account it works in.
-EMULATED_SERVICES = ("cloudformation", "iam", "kms", "s3", "sts")
+EMULATED_SERVICES = (
+    "cloudformation", "cloudwatchlogs", "firehose", "iam", "kms", "lambda", "s3", "sts",
+)  # fmt: skip
+
+
+def _argument(service: str) -> str:
+    """The Python argument name for a service: `lambda` is a keyword, so the binding uses `lambda_`."""
+    return f"{service}_" if keyword.iskeyword(service) else service
 
 
 def _emulator_settings(url: str) -> dict:
     """Sends every call of the provider to an AWS API emulator (local runs and tests only)."""
     return {
-        "endpoints": [AwsProviderEndpoints(**dict.fromkeys(EMULATED_SERVICES, url))],
+        "endpoints": [AwsProviderEndpoints(**{_argument(s): url for s in EMULATED_SERVICES})],
         # An emulator on one host and port cannot serve virtual-hosted bucket names.
         "s3_use_path_style": True,
         "skip_credentials_validation": True,

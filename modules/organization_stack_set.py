@@ -43,6 +43,7 @@ class OrganizationStackSet(Construct):
         parameters: Mapping[str, str],
         call_as: str,
         organizational_unit_ids: Sequence[str],
+        excluded_account_ids: Sequence[str],
         regions: Sequence[str],
         retain_stacks_on_account_removal: bool,
         operation_preferences: OperationPreferencesConfig,
@@ -62,7 +63,7 @@ class OrganizationStackSet(Construct):
             ),
             managed_execution=CloudformationStackSetManagedExecution(active=True),
             capabilities=["CAPABILITY_NAMED_IAM"],
-            template_body=_terraform_literal(template_body),
+            template_body=terraform_literal(template_body),
             parameters=dict(parameters),
             # With SERVICE_MANAGED the API reports an administration role that
             # was never set, so every plan would otherwise try to remove it.
@@ -76,8 +77,8 @@ class OrganizationStackSet(Construct):
                 stack_set_name=self.stack_set.name,
                 call_as=call_as,
                 region=region,
-                deployment_targets=CloudformationStackSetInstanceDeploymentTargets(
-                    organizational_unit_ids=list(organizational_unit_ids)
+                deployment_targets=_deployment_targets(
+                    organizational_unit_ids, excluded_account_ids
                 ),
                 operation_preferences=_instance_preferences(operation_preferences),
             )
@@ -85,7 +86,22 @@ class OrganizationStackSet(Construct):
         ]
 
 
-def _terraform_literal(text: str) -> str:
+def _deployment_targets(
+    organizational_unit_ids: Sequence[str], excluded_account_ids: Sequence[str]
+) -> CloudformationStackSetInstanceDeploymentTargets:
+    """The OUs, minus the excluded accounts (account filter DIFFERENCE)."""
+    if not excluded_account_ids:
+        return CloudformationStackSetInstanceDeploymentTargets(
+            organizational_unit_ids=list(organizational_unit_ids)
+        )
+    return CloudformationStackSetInstanceDeploymentTargets(
+        organizational_unit_ids=list(organizational_unit_ids),
+        accounts=list(excluded_account_ids),
+        account_filter_type="DIFFERENCE",
+    )
+
+
+def terraform_literal(text: str) -> str:
     """Escapes what Terraform would read as its own interpolation in a JSON string.
 
     CloudFormation's `${AWS::Region}` would otherwise be parsed as a Terraform

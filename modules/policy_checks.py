@@ -26,6 +26,9 @@ _SCOPING_CONDITION_KEYS = {
     "kms:CallerAccount",
 }
 _DATA_RESOURCES = {"aws_s3_bucket", "aws_kms_key", "aws_kms_replica_key"}
+# Where resources keep policy documents: bucket, key and IAM policies, role
+# trust policies, CloudWatch Logs destination access policies.
+_POLICY_ATTRIBUTES = ("policy_input", "assume_role_policy_input", "access_policy_input")
 _KEY_RESOURCES = {"aws_kms_key", "aws_kms_replica_key"}
 
 
@@ -111,11 +114,13 @@ def _policy_statements_are_scoped(resource: TerraformResource, _: str) -> Iterat
 
 
 def _policy_statements(resource: TerraformResource) -> list[dict]:
-    text = getattr(resource, "policy_input", None)
-    if not isinstance(text, str) or not text.startswith("{"):
-        return []
-    statements = json.loads(text).get("Statement", [])
-    return statements if isinstance(statements, list) else [statements]
+    statements: list[dict] = []
+    for attribute in _POLICY_ATTRIBUTES:
+        text = getattr(resource, attribute, None)
+        if isinstance(text, str) and text.startswith("{"):
+            found = json.loads(text).get("Statement", [])
+            statements += found if isinstance(found, list) else [found]
+    return statements
 
 
 def _has_wildcard_action(statement: dict) -> bool:

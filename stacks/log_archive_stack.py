@@ -1,4 +1,4 @@
-"""The log archive account: the central bucket and the multi-Region key."""
+"""The log archive account: the central bucket, the multi-Region key and session log delivery."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from config.schema import SessionLogsConfig
 from modules.aws_providers import AccountProviders
 from modules.central_log_bucket import CentralLogBucket
 from modules.named_stack import NamedStack
+from modules.policies import PolicyDocument
 from modules.policies.central_bucket import central_bucket_policy
 from modules.policies.session_log_key import ACCOUNT_ADMINISTERS_KEY, session_log_key_policy
 from modules.policy_checks import suppress
+from modules.session_log_delivery import SessionLogDelivery
 from modules.session_log_key import SessionLogKey
 from modules.state_backend import add_state_backend
 
@@ -41,14 +43,7 @@ class LogArchiveStack(NamedStack):
             home_region=config.home_region,
             replica_regions=config.replica_regions,
             alias=names.key_alias,
-            policy_for_region=lambda region: session_log_key_policy(
-                account_id=config.log_archive.account_id,
-                organization_id=config.organization_id,
-                region=region,
-                log_group_prefix=names.member_log_group_prefix,
-                bucket_name=names.bucket,
-                bucket_region=config.home_region,
-            ),
+            policy_for_region=lambda region: key_policy(config, region),
         )
         suppress(
             self.key,
@@ -67,7 +62,34 @@ class LogArchiveStack(NamedStack):
                 bucket_name=names.bucket, organization_id=config.organization_id
             ),
         )
+        self.delivery = SessionLogDelivery(
+            self,
+            "session-log-delivery",
+            providers=providers,
+            names=names,
+            organization_id=config.organization_id,
+            account_id=config.log_archive.account_id,
+            home_region=config.home_region,
+            regions=config.deployment_regions,
+            bucket_name=self.bucket.name,
+            key_arn=self.key.primary.arn,
+            buffering=config.delivery,
+        )
         caller = DataAwsCallerIdentity(self, "deploying-account", provider=providers.home)
         self.bucket_name: str = self.bucket.name
         self.bucket_owner: str = caller.account_id
         self.key_id: str = self.key.key_id
+
+
+def key_policy(config: SessionLogsConfig, region: str) -> PolicyDocument:
+    """The policy of the session log key (primary or replica) in `region`."""
+    names = config.names
+    return session_log_key_policy(
+        account_id=config.log_archive.account_id,
+        organization_id=config.organization_id,
+        region=region,
+        log_group_prefixes=[names.member_log_group_prefix, names.operations_log_group_prefix],
+        bucket_name=names.bucket,
+        bucket_region=config.home_region,
+        encrypts_session_data=config.session.encryption == "central_key",
+    )

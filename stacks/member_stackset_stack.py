@@ -10,7 +10,7 @@ from config.schema import SessionLogsConfig
 from modules.aws_providers import AccountProviders
 from modules.member_template import builder as member
 from modules.named_stack import NamedStack
-from modules.organization_stack_set import OrganizationStackSet
+from modules.organization_stack_set import OrganizationStackSet, terraform_literal
 from modules.state_backend import add_state_backend
 from stacks.log_archive_stack import LogArchiveStack
 
@@ -37,25 +37,29 @@ class MemberStackSetStack(NamedStack):
             tags=config.tags,
             emulator_endpoint=config.emulator_endpoint,
         )
-        session = config.session
+        # Config values such as shell profiles may contain ${...}, which must
+        # reach CloudFormation as written.
+        config_values = {
+            name: terraform_literal(value)
+            for name, value in member.config_parameter_values(config).items()
+        }
         self.stack_set = OrganizationStackSet(
             self,
             "member-stack-set",
             provider=providers.home,
             name=config.names.stack_set,
             description="Central Session Logs: session logging and RDP recording in member accounts",
-            template_body=member.render_template(member.build_member_template(config.names)),
+            template_body=member.render_template(member.build_member_template(config)),
             parameters={
                 member.LOG_ARCHIVE_BUCKET_NAME: log_archive.bucket_name,
                 member.LOG_ARCHIVE_ACCOUNT_ID: log_archive.bucket_owner,
                 member.LOG_ARCHIVE_KEY_ID: log_archive.key_id,
-                member.IDLE_SESSION_TIMEOUT: str(session.idle_session_timeout_minutes),
-                member.MAX_SESSION_DURATION: str(session.max_session_duration_minutes),
-                member.LOG_RETENTION: str(session.log_retention_days),
+                **config_values,
             },
             call_as=config.stackset_admin.call_as,
             organizational_unit_ids=config.target_ou_ids,
-            regions=config.member_regions,
+            excluded_account_ids=config.exclusions.account_ids,
+            regions=config.deployment_regions,
             retain_stacks_on_account_removal=config.stack_set.retain_stacks_on_account_removal,
             operation_preferences=config.stack_set.operation_preferences,
         )

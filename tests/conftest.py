@@ -25,6 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 E2E_TESTS = Path(__file__).parent / "e2e"
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
 THREE_REGIONS_CONFIG = FIXTURES / "three-regions.yaml"
+EVERY_OPTION_CONFIG = FIXTURES / "every-option.yaml"
 
 
 # First: pytest-xdist reads the groups in its own hook of the same name.
@@ -77,3 +78,8 @@ def default_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 @pytest.fixture(scope="session")
 def three_region_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return _synthesize(THREE_REGIONS_CONFIG, tmp_path_factory.mktemp("three-region-synth"))
+
+
+@pytest.fixture(scope="session")
+def every_option_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return _synthesize(EVERY_OPTION_CONFIG, tmp_path_factory.mktemp("every-option-synth"))

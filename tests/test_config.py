@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from config import ConfigError, load_config
-from tests.conftest import DEFAULT_CONFIG, THREE_REGIONS_CONFIG
+from tests.conftest import DEFAULT_CONFIG, EVERY_OPTION_CONFIG, THREE_REGIONS_CONFIG
 
 
 def with_changes(tmp_path: Path, **changes) -> Path:
@@ -33,6 +33,7 @@ def problems(path: Path) -> str:
 def test_default_and_fixture_configs_are_valid():
     assert load_config(DEFAULT_CONFIG).organization_id == "o-exampleorg1"
     assert load_config(THREE_REGIONS_CONFIG).stackset_admin.call_as == "DELEGATED_ADMIN"
+    assert load_config(EVERY_OPTION_CONFIG).session.encryption == "central_key"
 
 
 def test_names_are_derived_from_the_ids():
@@ -53,8 +54,36 @@ def test_defaults_apply_to_omitted_settings(tmp_path):
     assert config.session.idle_session_timeout_minutes == 20
     assert config.session.max_session_duration_minutes == 60
     assert config.session.log_retention_days == 3
+    assert config.session.encryption == "none"
+    assert config.session.s3_logging is None
+    assert (config.session.run_as.enabled, config.session.run_as.default_user) == (False, "")
+    assert (config.session.shell_profile.windows, config.session.shell_profile.linux) == ("", "")
+    assert (config.delivery.buffering_size_mib, config.delivery.buffering_interval_seconds) == (
+        64,
+        300,
+    )
+    assert (config.exclusions.regions, config.exclusions.account_ids) == ([], [])
+    assert config.instance_role_names == []
     assert config.stack_set.operation_preferences.region_concurrency_type == "PARALLEL"
     assert config.tags == {}
+
+
+def test_s3_logging_defaults_to_an_encrypted_bucket_without_prefix(tmp_path):
+    config = load_config(with_changes(tmp_path, session={"s3_logging": {"bucket_name": "logs"}}))
+    s3 = config.session.s3_logging
+    assert (s3.bucket_name, s3.key_prefix, s3.encryption_enabled, s3.kms_key_arn) == (
+        "logs",
+        "",
+        True,
+        None,
+    )
+
+
+def test_excluded_regions_get_no_deployment_but_keep_their_key():
+    config = load_config(EVERY_OPTION_CONFIG)
+    assert config.member_regions == ["us-east-1", "eu-central-1", "ap-northeast-1"]
+    assert config.deployment_regions == ["us-east-1", "eu-central-1"]
+    assert config.key_regions == ["us-east-1", "eu-central-1", "ap-northeast-1"]
 
 
 @pytest.mark.parametrize(
@@ -88,6 +117,29 @@ def test_defaults_apply_to_omitted_settings(tmp_path):
         ({"emulator_endpoint": "http://10.0.0.5:5000"}, "emulator_endpoint: expected an http URL on this machine"),
         ({"emulator_endpoint": "http://127.0.0.1"}, "emulator_endpoint: expected an http URL on this machine with a port"),
         ({"emulator_endpoint": "http://127.0.0.1:5000/s3"}, "emulator_endpoint: expected an http URL on this machine"),
+        ({"sesion": {}}, "sesion: unknown setting"),
+        ({"session": {"encryption": "kms"}}, "session.encryption: Input should be 'none' or 'central_key' (got 'kms')"),
+        ({"session": {"s3_logging": {"key_prefix": "x"}}}, "session.s3_logging.bucket_name: required setting is missing"),
+        ({"session": {"s3_logging": {"bucket_name": "logs", "key_prefix": "/x"}}},
+         "session.s3_logging.key_prefix: expected letters, digits and !_.*'()/- not starting with / (got '/x')"),
+        ({"session": {"s3_logging": {"bucket_name": "logs", "kms_key_arn": "alias/logs"}}},
+         "session.s3_logging.kms_key_arn: expected a KMS key ARN"),
+        ({"session": {"s3_logging": {"bucket_name": "logs", "encrypted": True}}}, "session.s3_logging.encrypted: unknown setting"),
+        ({"session": {"run_as": {"enabled": "yes please"}}}, "session.run_as.enabled: Input should be a valid boolean, unable to interpret input (got 'yes please')"),
+        ({"session": {"run_as": {"default_user": "Administrator"}}}, "session.run_as.default_user: expected a Linux user name like ssm-user, or empty (got 'Administrator')"),
+        ({"session": {"shell_profile": {"linux": "x" * 4097}}}, "session.shell_profile.linux: String should have at most 4096 characters"),
+        ({"session": {"shell_profile": {"macos": "pwd"}}}, "session.shell_profile.macos: unknown setting"),
+        ({"delivery": {"buffering_size_mib": 5}}, "delivery.buffering_size_mib: Input should be greater than or equal to 64 (got 5)"),
+        ({"delivery": {"buffering_interval_seconds": 0}}, "delivery.buffering_interval_seconds: Input should be greater than or equal to 60 (got 0)"),
+        ({"delivery": {"buffering_interval_seconds": 901}}, "delivery.buffering_interval_seconds: Input should be less than or equal to 900 (got 901)"),
+        ({"exclusions": {"accounts": ["123456789012"]}}, "exclusions.accounts: unknown setting"),
+        ({"exclusions": {"account_ids": ["1234"]}}, "exclusions.account_ids[0]: expected a 12-digit AWS account id in quotes (got '1234')"),
+        ({"exclusions": {"account_ids": ["123456789012", "123456789012"]}}, "exclusions.account_ids: lists 123456789012 more than once"),
+        ({"exclusions": {"regions": ["eu-west-1"]}}, "exclusions.regions lists eu-west-1, which is not in member_regions"),
+        ({"exclusions": {"regions": ["ap-northeast-1", "us-east-1"]}}, "exclusions.regions leaves out every member region"),
+        ({"instance_role_names": ["my role"]}, "instance_role_names[0]: expected an IAM role name, optionally with its path"),
+        ({"instance_role_names": ["r" * 65]}, "instance_role_names[0]: expected an IAM role name"),
+        ({"instance_role_names": [f"role-{n}" for n in range(11)]}, "instance_role_names: List should have at most 10 items after validation, not 11"),
     ],
 )  # fmt: skip
 def test_each_kind_of_bad_setting_is_named_with_its_value(tmp_path, changes, expected):
@@ -129,6 +181,7 @@ def test_stacks_sharing_one_state_file_is_an_error(tmp_path):
         )
     )
     assert "point at the same state 's3://state/one.tfstate'" in message
+    assert "(got" not in message
 
 
 @pytest.mark.parametrize(

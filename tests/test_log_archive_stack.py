@@ -169,7 +169,7 @@ def test_organization_creates_grants_only_through_guiconnect_of_the_keys_region(
         }
 
 
-def test_cloudwatch_logs_of_the_keys_region_may_use_it_only_for_session_log_groups(
+def test_cloudwatch_logs_of_the_keys_region_may_use_it_only_for_the_projects_log_groups(
     three_region_synth,
 ):
     for region, statements in key_policies(three_region_synth).items():
@@ -177,9 +177,10 @@ def test_cloudwatch_logs_of_the_keys_region_may_use_it_only_for_session_log_grou
         assert logs["Principal"] == {"Service": f"logs.{region}.amazonaws.com"}
         assert logs["Condition"] == {
             "ArnLike": {
-                "kms:EncryptionContext:aws:logs:arn": (
-                    f"arn:aws:logs:{region}:*:log-group:session-manager-log-*"
-                )
+                "kms:EncryptionContext:aws:logs:arn": [
+                    f"arn:aws:logs:{region}:*:log-group:session-manager-log-*",
+                    f"arn:aws:logs:{region}:*:log-group:/central-session-logs/*",
+                ]
             }
         }
         callers = statements["OrganizationUsesKeyThroughCloudWatchLogs"]
@@ -206,6 +207,22 @@ def test_s3_may_use_only_the_bucket_regions_key_and_only_for_the_bucket(three_re
         },
     }
     assert all("S3EncryptsCentralBucket" not in replica for replica in policies.values())
+
+
+def test_session_data_encryption_is_allowed_to_the_organization_only_when_configured(
+    three_region_synth, every_option_synth
+):
+    for statements in key_policies(three_region_synth).values():
+        assert "OrganizationEncryptsSessionData" not in statements
+    for statements in key_policies(every_option_synth).values():
+        assert statements["OrganizationEncryptsSessionData"] == {
+            "Sid": "OrganizationEncryptsSessionData",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-everyoption1"}},
+        }
 
 
 @pytest.mark.parametrize("synth_name", ["default_synth", "three_region_synth"])

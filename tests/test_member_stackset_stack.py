@@ -40,7 +40,7 @@ def test_stack_set_ignores_the_administration_role_the_api_reports(default_synth
 
 def test_template_body_is_the_member_template_escaped_for_terraform(default_synth):
     body = stack_set(default_synth)["template_body"]
-    expected = render_template(build_member_template(default_synth.config.names))
+    expected = render_template(build_member_template(default_synth.config))
     assert "${AWS::" not in body.replace("$${", "")
     assert body.replace("$${", "${").replace("%%{", "%{") == expected
     json.loads(expected)
@@ -116,6 +116,35 @@ def test_one_instance_resource_per_member_region_targets_the_ous(three_region_sy
             "max_concurrent_percentage": 25,
             "failure_tolerance_percentage": 10,
         }
+
+
+def test_excluded_regions_and_accounts_get_no_stack_instances(every_option_synth):
+    instances = every_option_synth.resources(STACK, "aws_cloudformation_stack_set_instance")
+    assert {i["region"] for i in instances.values()} == {"us-east-1", "eu-central-1"}
+    for instance in instances.values():
+        assert instance["deployment_targets"] == {
+            "organizational_unit_ids": ["ou-test-workloads1"],
+            "accounts": ["888888888888", "999999999999"],
+            "account_filter_type": "DIFFERENCE",
+        }
+
+
+def test_config_values_reach_cloudformation_unchanged_through_terraform(every_option_synth):
+    parameters = stack_set(every_option_synth)["parameters"]
+    # Terraform reads ${...} as its own interpolation; $${ is its literal ${.
+    assert parameters["ShellProfileLinux"] == "cd $${HOME}; exec bash -l"
+    assert parameters["ShellProfileWindows"] == "Set-Location $env:USERPROFILE"
+    assert parameters["RunAsDefaultUser"] == "ssm-operator"
+    assert parameters["S3LogBucketName"] == "session-transcripts-bucket"
+    assert parameters["InstanceRoleNames"].startswith(
+        "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole,platform/"
+    )
+
+
+def test_stack_set_passes_a_value_for_every_template_parameter(every_option_synth):
+    body = stack_set(every_option_synth)["template_body"].replace("$${", "${")
+    declared = set(json.loads(body)["Parameters"])
+    assert set(stack_set(every_option_synth)["parameters"]) == declared
 
 
 def test_provider_only_works_in_the_stack_set_admin_account(three_region_synth):

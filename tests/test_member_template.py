@@ -1,15 +1,23 @@
-"""The CloudFormation template that every member account gets in every member region."""
+"""The CloudFormation template that every member account gets in every deployment region."""
 
 from __future__ import annotations
 
 import json
+import zipfile
+from io import BytesIO
 
 import pytest
 from cfnlint.api import ManualArgs, lint
 
 from config import load_config
-from modules.member_template import build_member_template, render_template
-from tests.conftest import DEFAULT_CONFIG, THREE_REGIONS_CONFIG
+from modules.member_template import build_member_template, config_parameter_values, render_template
+from modules.member_template.functions import (
+    HANDLERS,
+    INLINE_CODE_BUDGET_BYTES,
+    ZIP_FILE_LIMIT_BYTES,
+    inline_code,
+)
+from tests.conftest import DEFAULT_CONFIG, EVERY_OPTION_CONFIG, THREE_REGIONS_CONFIG
 from tools.scale_config import SCALE_OU_COUNT, write_scale_config
 
 # CreateStackSet/UpdateStackSet accept a TemplateBody of at most 51,200 bytes.
@@ -18,11 +26,35 @@ KEY_ARN = {
     "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${LogArchiveAccountId}"
     ":key/${LogArchiveKeyId}"
 }
+LOGS_SERVICE = {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}
+LOG_GROUP_ARN = {"Fn::GetAtt": ["SessionLogGroup", "Arn"]}
+LOG_ARCHIVE_PARAMETERS = {"LogArchiveBucketName", "LogArchiveAccountId", "LogArchiveKeyId"}
+FUNCTIONS = {
+    "SessionPreferencesFunction": ("session-preferences", "session_preferences_handler.py"),
+    "InstancePolicyAttachmentFunction": (
+        "instance-policy-attachment",
+        "role_attachment_handler.py",
+    ),
+}
 
 
 @pytest.fixture(scope="module")
 def template() -> dict:
-    return build_member_template(load_config(DEFAULT_CONFIG).names)
+    return build_member_template(load_config(DEFAULT_CONFIG))
+
+
+@pytest.fixture(scope="module")
+def every_option_template() -> dict:
+    return build_member_template(load_config(EVERY_OPTION_CONFIG))
+
+
+def statements_by_sid(document: dict) -> dict[str, dict]:
+    return {s["Sid"]: s for s in document["Statement"]}
+
+
+def instance_policy_statements(template: dict) -> dict[str, dict]:
+    policy = template["Resources"]["SessionLogInstancePolicy"]["Properties"]["PolicyDocument"]
+    return statements_by_sid(policy)
 
 
 def test_log_group_is_encrypted_with_the_regional_key_and_retained(template):
@@ -45,17 +77,25 @@ def test_instance_policy_is_named_per_region_so_regions_do_not_collide(template)
     }
 
 
-def test_named_iam_resources_include_the_region(template):
+@pytest.mark.parametrize("fixture", ["template", "every_option_template"])
+def test_named_iam_resources_include_the_region(request, fixture):
     name_properties = {"AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::IAM::Role": "RoleName"}
-    for resource in template["Resources"].values():
+    named = 0
+    for resource in request.getfixturevalue(fixture)["Resources"].values():
         name = resource["Properties"].get(name_properties.get(resource["Type"], ""))
         if name is not None:
             assert "${AWS::Region}" in name["Fn::Sub"]
+            named += 1
+    assert named >= 3
 
 
 def test_instance_policy_is_least_privilege(template):
-    document = template["Resources"]["SessionLogInstancePolicy"]["Properties"]["PolicyDocument"]
-    statements = {s["Sid"]: s for s in document["Statement"]}
+    statements = instance_policy_statements(template)
+    assert set(statements) == {
+        "FindSessionLogGroup",
+        "WriteSessionLogStreams",
+        "UseSessionLogKeyThroughCloudWatchLogs",
+    }
     assert statements["FindSessionLogGroup"]["Action"] == "logs:DescribeLogGroups"
     assert statements["FindSessionLogGroup"]["Resource"] == "*"
     write = statements["WriteSessionLogStreams"]
@@ -64,20 +104,100 @@ def test_instance_policy_is_least_privilege(template):
         "logs:DescribeLogStreams",
         "logs:PutLogEvents",
     ]
-    assert write["Resource"] == {"Fn::GetAtt": ["SessionLogGroup", "Arn"]}
+    assert write["Resource"] == LOG_GROUP_ARN
     key = statements["UseSessionLogKeyThroughCloudWatchLogs"]
     assert key["Resource"] == KEY_ARN
-    assert key["Condition"] == {
-        "StringEquals": {"kms:ViaService": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}}
-    }
+    assert key["Condition"] == {"StringEquals": {"kms:ViaService": LOGS_SERVICE}}
     assert all(s["Effect"] == "Allow" for s in statements.values())
 
 
-def test_session_preferences_stream_to_the_encrypted_log_group(template):
-    document = template["Resources"]["SessionManagerPreferences"]["Properties"]
-    assert document["Name"] == "SSM-SessionManagerRunShell"
-    assert document["DocumentType"] == "Session"
-    content = document["Content"]
+def test_instance_policy_adds_session_decryption_and_s3_uploads_when_configured(
+    every_option_template,
+):
+    statements = instance_policy_statements(every_option_template)
+    assert statements["DecryptSessionData"] == {
+        "Sid": "DecryptSessionData",
+        "Effect": "Allow",
+        "Action": "kms:Decrypt",
+        "Resource": KEY_ARN,
+    }
+    assert statements["UploadSessionLogs"]["Action"] == ["s3:PutObject", "s3:PutObjectAcl"]
+    assert statements["UploadSessionLogs"]["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:s3:::${S3LogBucketName}/${S3LogKeyPrefix}*"
+    }
+    assert statements["CheckSessionLogBucketEncryption"] == {
+        "Sid": "CheckSessionLogBucketEncryption",
+        "Effect": "Allow",
+        "Action": "s3:GetEncryptionConfiguration",
+        "Resource": {"Fn::Sub": "arn:${AWS::Partition}:s3:::${S3LogBucketName}"},
+    }
+    assert statements["EncryptSessionLogUploads"] == {
+        "Sid": "EncryptSessionLogUploads",
+        "Effect": "Allow",
+        "Action": "kms:GenerateDataKey",
+        "Resource": {"Ref": "S3LogBucketKeyArn"},
+    }
+
+
+def test_users_get_a_policy_for_encrypted_sessions_only_when_configured(
+    template, every_option_template
+):
+    assert "SessionEncryptionUserPolicy" not in template["Resources"]
+    policy = every_option_template["Resources"]["SessionEncryptionUserPolicy"]["Properties"]
+    assert policy["ManagedPolicyName"] == {
+        "Fn::Sub": "session-manager-session-encryption-${AWS::Region}"
+    }
+    assert policy["PolicyDocument"]["Statement"] == [
+        {
+            "Sid": "EncryptSessionData",
+            "Effect": "Allow",
+            "Action": "kms:GenerateDataKey",
+            "Resource": KEY_ARN,
+        }
+    ]
+
+
+def test_session_log_group_is_subscribed_to_the_regions_destination(template):
+    subscription = template["Resources"]["SessionLogSubscription"]
+    assert subscription["Type"] == "AWS::Logs::SubscriptionFilter"
+    assert subscription["Properties"] == {
+        "FilterName": "central-session-logs",
+        "LogGroupName": {"Ref": "SessionLogGroup"},
+        "FilterPattern": "",
+        "DestinationArn": {
+            "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${LogArchiveAccountId}"
+            ":destination:central-session-logs"
+        },
+        "RoleArn": {"Fn::GetAtt": ["SessionLogSubscriptionRole", "Arn"]},
+    }
+
+
+def test_sender_role_is_trusted_by_cloudwatch_logs_of_the_region_and_may_only_put_events(
+    template,
+):
+    role = template["Resources"]["SessionLogSubscriptionRole"]["Properties"]
+    assert role["RoleName"] == {"Fn::Sub": "central-session-logs-subscription-${AWS::Region}"}
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [
+        {"Effect": "Allow", "Principal": {"Service": LOGS_SERVICE}, "Action": "sts:AssumeRole"}
+    ]
+    [inline] = role["Policies"]
+    assert inline["PolicyDocument"]["Statement"] == [
+        {
+            "Sid": "ValidateTheSubscription",
+            "Effect": "Allow",
+            "Action": "logs:PutLogEvents",
+            "Resource": LOG_GROUP_ARN,
+        }
+    ]
+
+
+def test_session_preferences_are_upserted_by_a_custom_resource(template):
+    preferences = template["Resources"]["SessionManagerPreferences"]
+    assert preferences["Type"] == "Custom::SessionManagerPreferences"
+    properties = preferences["Properties"]
+    assert properties["ServiceToken"] == {"Fn::GetAtt": ["SessionPreferencesFunction", "Arn"]}
+    assert properties["DocumentName"] == "SSM-SessionManagerRunShell"
+    content = properties["Content"]
     assert content["sessionType"] == "Standard_Stream"
     assert content["inputs"] == {
         "cloudWatchLogGroupName": {"Ref": "SessionLogGroup"},
@@ -85,6 +205,117 @@ def test_session_preferences_stream_to_the_encrypted_log_group(template):
         "cloudWatchEncryptionEnabled": True,
         "idleSessionTimeout": {"Ref": "IdleSessionTimeout"},
         "maxSessionDuration": {"Ref": "MaxSessionDuration"},
+        "kmsKeyId": "",
+        "s3BucketName": "",
+        "s3KeyPrefix": "",
+        "s3EncryptionEnabled": True,
+        "runAsEnabled": False,
+        "runAsDefaultUser": "",
+    }
+
+
+def test_every_session_input_follows_the_config_when_switched_on(every_option_template):
+    inputs = every_option_template["Resources"]["SessionManagerPreferences"]["Properties"][
+        "Content"
+    ]["inputs"]
+    assert inputs["kmsKeyId"] == KEY_ARN
+    assert inputs["s3BucketName"] == {"Ref": "S3LogBucketName"}
+    assert inputs["s3KeyPrefix"] == {"Ref": "S3LogKeyPrefix"}
+    assert inputs["s3EncryptionEnabled"] is True
+    assert inputs["runAsEnabled"] is True
+    assert inputs["runAsDefaultUser"] == {"Ref": "RunAsDefaultUser"}
+    assert inputs["shellProfile"] == {
+        "windows": {"Ref": "ShellProfileWindows"},
+        "linux": {"Ref": "ShellProfileLinux"},
+    }
+
+
+@pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
+def test_custom_resource_functions_run_the_inlined_handler_with_their_own_log_group(
+    every_option_template, logical_id
+):
+    name, handler_file = FUNCTIONS[logical_id]
+    resources = every_option_template["Resources"]
+    function = resources[logical_id]["Properties"]
+    assert function["FunctionName"] == f"central-session-logs-{name}"
+    assert (function["Runtime"], function["Handler"]) == ("python3.12", "index.handler")
+    assert function["Code"] == {"ZipFile": inline_code(HANDLERS / handler_file)}
+    assert function["LoggingConfig"] == {
+        "LogGroup": {"Ref": f"{logical_id}LogGroup"},
+        "LogFormat": "Text",
+    }
+    group = resources[f"{logical_id}LogGroup"]["Properties"]
+    assert group == {
+        "LogGroupName": f"/central-session-logs/{name}",
+        "RetentionInDays": 365,
+        "KmsKeyId": KEY_ARN,
+    }
+    role = resources[f"{logical_id}Role"]["Properties"]
+    assert role["RoleName"] == {"Fn::Sub": f"central-session-logs-{name}-${{AWS::Region}}"}
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ]
+    [inline] = role["Policies"]
+    statements = statements_by_sid(inline["PolicyDocument"])
+    assert statements["WriteOwnLogs"]["Resource"] == {
+        "Fn::GetAtt": [f"{logical_id}LogGroup", "Arn"]
+    }
+    assert statements["UseLogKeyThroughCloudWatchLogs"]["Condition"] == {
+        "StringEquals": {"kms:ViaService": LOGS_SERVICE}
+    }
+
+
+def test_preferences_function_may_only_write_the_one_document(template):
+    role = template["Resources"]["SessionPreferencesFunctionRole"]["Properties"]
+    statements = statements_by_sid(role["Policies"][0]["PolicyDocument"])
+    assert set(statements) == {
+        "WriteOwnLogs",
+        "UseLogKeyThroughCloudWatchLogs",
+        "WriteSessionPreferencesDocument",
+    }
+    assert statements["WriteSessionPreferencesDocument"] == {
+        "Sid": "WriteSessionPreferencesDocument",
+        "Effect": "Allow",
+        "Action": [
+            "ssm:CreateDocument",
+            "ssm:DescribeDocument",
+            "ssm:UpdateDocument",
+            "ssm:UpdateDocumentDefaultVersion",
+        ],
+        "Resource": {
+            "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/"
+            "SSM-SessionManagerRunShell"
+        },
+    }
+
+
+def test_role_attachment_exists_only_with_role_names_and_may_attach_only_the_instance_policy(
+    template, every_option_template
+):
+    assert not {"InstancePolicyAttachment", "InstancePolicyAttachmentFunction"} & set(
+        template["Resources"]
+    )
+    resources = every_option_template["Resources"]
+    assert resources["InstancePolicyAttachment"] == {
+        "Type": "Custom::InstancePolicyAttachment",
+        "Properties": {
+            "ServiceToken": {"Fn::GetAtt": ["InstancePolicyAttachmentFunction", "Arn"]},
+            "PolicyArn": {"Ref": "SessionLogInstancePolicy"},
+            "RoleNames": {"Ref": "InstanceRoleNames"},
+        },
+    }
+    role = resources["InstancePolicyAttachmentFunctionRole"]["Properties"]
+    statements = statements_by_sid(role["Policies"][0]["PolicyDocument"])
+    assert statements["AttachOnlyTheInstancePolicy"] == {
+        "Sid": "AttachOnlyTheInstancePolicy",
+        "Effect": "Allow",
+        "Action": ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+        "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"},
+        "Condition": {"ArnEquals": {"iam:PolicyARN": {"Ref": "SessionLogInstancePolicy"}}},
     }
 
 
@@ -116,15 +347,64 @@ def test_session_setting_parameters_accept_only_what_session_manager_accepts(tem
     assert 4 not in parameters["LogRetentionDays"]["AllowedValues"]  # fmt: skip
 
 
-def test_rendering_is_deterministic_and_within_the_template_body_limit(template):
-    rendered = render_template(template)
+@pytest.mark.parametrize("config_file", [DEFAULT_CONFIG, THREE_REGIONS_CONFIG, EVERY_OPTION_CONFIG])
+def test_template_declares_exactly_the_parameters_the_stack_set_passes(config_file):
+    config = load_config(config_file)
+    declared = set(build_member_template(config)["Parameters"])
+    assert declared == LOG_ARCHIVE_PARAMETERS | set(config_parameter_values(config))
+
+
+def test_config_values_become_parameter_values():
+    values = config_parameter_values(load_config(EVERY_OPTION_CONFIG))
+    assert values["InstanceRoleNames"].split(",")[0] == (
+        "service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole"
+    )
+    assert len(values["InstanceRoleNames"].split(",")) == 10
+    # CloudFormation accepts parameter values of at most 4,096 bytes.
+    assert max(len(v.encode()) for v in values.values()) <= 4096
+    assert values["ShellProfileLinux"] == "cd ${HOME}; exec bash -l"
+    assert values["RunAsDefaultUser"] == "ssm-operator"
+    assert values["S3LogKeyPrefix"] == "session-manager/transcripts"
+
+
+@pytest.mark.parametrize("fixture", ["template", "every_option_template"])
+def test_rendering_is_deterministic(request, fixture):
+    rendered = render_template(request.getfixturevalue(fixture))
     assert rendered == render_template(json.loads(rendered))
-    assert len(rendered.encode()) < TEMPLATE_BODY_LIMIT
 
 
-def test_cfn_lint_finds_nothing_in_any_member_region(template):
-    regions = load_config(THREE_REGIONS_CONFIG).member_regions
-    matches = lint(render_template(template), config=ManualArgs(regions=regions))
+def test_the_largest_template_fits_the_template_body_limit(every_option_template):
+    size = len(render_template(every_option_template).encode())
+    assert size < TEMPLATE_BODY_LIMIT
+    # The every-option config switches on every optional resource.
+    assert set(every_option_template["Resources"]) >= {
+        "InstancePolicyAttachment",
+        "SessionEncryptionUserPolicy",
+    }
+
+
+@pytest.mark.parametrize("handler_file", sorted(f for _, f in FUNCTIONS.values()))
+def test_inline_handlers_stay_within_their_budget_and_cloudformations_zip_limit(handler_file):
+    code = inline_code(HANDLERS / handler_file)
+    assert len(code.encode()) <= INLINE_CODE_BUDGET_BYTES
+    archive = BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("index.py", code)
+    assert len(archive.getvalue()) <= ZIP_FILE_LIMIT_BYTES
+    compile(code, "index.py", "exec")
+
+
+@pytest.mark.parametrize("fixture", ["template", "every_option_template"])
+def test_cfn_lint_finds_nothing_in_any_member_region(request, fixture):
+    regions = sorted(
+        {
+            *load_config(THREE_REGIONS_CONFIG).member_regions,
+            *load_config(EVERY_OPTION_CONFIG).member_regions,
+        }
+    )
+    matches = lint(
+        render_template(request.getfixturevalue(fixture)), config=ManualArgs(regions=regions)
+    )
     assert [str(match) for match in matches] == []
 
 
@@ -138,4 +418,4 @@ def test_cfn_lint_would_report_a_broken_template(template):
 def test_template_does_not_grow_with_the_organization(template, tmp_path):
     scale = load_config(write_scale_config(DEFAULT_CONFIG, tmp_path / "scale.yaml"))
     assert len(scale.target_ou_ids) == SCALE_OU_COUNT
-    assert render_template(build_member_template(scale.names)) == render_template(template)
+    assert render_template(build_member_template(scale)) == render_template(template)

@@ -6,6 +6,10 @@ import json
 
 import pytest
 from cdktf import App, Aspects, TerraformResourceLifecycle, TerraformStack
+from cdktf_cdktf_provider_aws.cloudwatch_log_destination_policy import (
+    CloudwatchLogDestinationPolicy,
+)
+from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
@@ -78,6 +82,23 @@ def test_open_principal_scoped_to_the_organization_passes(tmp_path):
     scoped = {**OPEN_STATEMENT, "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-x"}}}
     bucket_with_policy(stack, scoped)
     assert synth_errors(app) == ""
+
+
+def test_role_trust_and_destination_access_policies_are_checked_too(tmp_path):
+    app, stack = checked_stack(tmp_path)
+    open_trust = {**OPEN_STATEMENT, "Sid": "OpenTrust", "Action": "sts:AssumeRole"}
+    IamRole(stack, "role", assume_role_policy=json.dumps({"Statement": [open_trust]}))
+    open_destination = {**OPEN_STATEMENT, "Sid": "OpenDestination", "Action": "logs:*"}
+    CloudwatchLogDestinationPolicy(
+        stack,
+        "destination-policy",
+        destination_name="d",
+        access_policy=json.dumps({"Statement": [open_destination]}),
+    )
+    errors = synth_errors(app)
+    assert "[minimal/role] [CSL-IAM-2] statement 'OpenTrust'" in errors
+    assert "[minimal/destination-policy] [CSL-IAM-1] statement 'OpenDestination'" in errors
+    assert "[minimal/destination-policy] [CSL-IAM-2] statement 'OpenDestination'" in errors
 
 
 def test_suppression_covers_only_the_named_statement(tmp_path):

@@ -14,6 +14,14 @@ def test_synthesized_stack_matches_snapshot(default_synth, stack):
     assert_matches_snapshot(f"{stack}.cdk.tf.json", actual)
 
 
-def test_member_template_matches_snapshot(default_synth):
-    template = render_template(build_member_template(default_synth.config.names))
-    assert_matches_snapshot("member-template.json", template + "\n")
+@pytest.mark.parametrize(
+    ("synth_name", "snapshot"),
+    [
+        ("default_synth", "member-template.json"),
+        ("every_option_synth", "member-template-every-option.json"),
+    ],
+)
+def test_member_template_matches_snapshot(request, synth_name, snapshot):
+    synth = request.getfixturevalue(synth_name)
+    template = render_template(build_member_template(synth.config))
+    assert_matches_snapshot(snapshot, template + "\n")

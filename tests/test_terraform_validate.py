@@ -33,7 +33,9 @@ def cli_config(default_synth, tmp_path_factory) -> Path:
     return write_cli_config(mirror, tmp_path_factory.mktemp("terraform") / "terraformrc")
 
 
-@pytest.mark.parametrize("synth_name", ["default_synth", "three_region_synth"])
+@pytest.mark.parametrize(
+    "synth_name", ["default_synth", "three_region_synth", "every_option_synth"]
+)
 @pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
 def test_stack_validates(request, cli_config, tmp_path, synth_name, stack):
     synth = request.getfixturevalue(synth_name)

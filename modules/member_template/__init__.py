@@ -3,6 +3,7 @@ from modules.member_template.builder import (
     LOG_ARCHIVE_BUCKET_NAME,
     LOG_ARCHIVE_KEY_ID,
     build_member_template,
+    config_parameter_values,
     render_template,
 )
 
@@ -11,5 +12,6 @@ __all__ = [
     "LOG_ARCHIVE_BUCKET_NAME",
     "LOG_ARCHIVE_KEY_ID",
     "build_member_template",
+    "config_parameter_values",
     "render_template",
 ]

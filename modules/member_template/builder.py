@@ -1,19 +1,21 @@
-"""The CloudFormation template every member account gets in every member region.
+"""The CloudFormation template every member account gets in every deployment region.
 
 Built as a dict so tests can inspect it and serialized with sorted keys so the
-stack set's template_body only changes when the template really does. Values
-that differ per organization (bucket, key, session settings) are parameters
-the stack set fills in, so the template itself is the same for every user.
+stack set's template_body only changes when the template really does. The
+config decides which resources and statements exist; the values themselves
+(bucket, key, session settings, role names) are parameters the stack set
+fills in, which CloudFormation validates and which keep the template's size
+independent of them.
 """
 
 from __future__ import annotations
 
 import json
 
-from config.schema import LOG_RETENTION_DAYS, Names
+from config.schema import LOG_RETENTION_DAYS, Names, SessionLogsConfig
+from modules.member_template.functions import HANDLERS, HandlerFunction, function_resources
 from modules.member_template.intrinsics import get_att, ref, sub
-from modules.policies import policy
-from modules.policies.session_log_key import CLOUDWATCH_LOGS_KEY_ACTIONS
+from modules.policies import member_template as policies
 
 LOG_ARCHIVE_BUCKET_NAME = "LogArchiveBucketName"
 LOG_ARCHIVE_ACCOUNT_ID = "LogArchiveAccountId"
@@ -21,46 +23,133 @@ LOG_ARCHIVE_KEY_ID = "LogArchiveKeyId"
 IDLE_SESSION_TIMEOUT = "IdleSessionTimeout"
 MAX_SESSION_DURATION = "MaxSessionDuration"
 LOG_RETENTION = "LogRetentionDays"
+RUN_AS_DEFAULT_USER = "RunAsDefaultUser"
+SHELL_PROFILE_WINDOWS = "ShellProfileWindows"
+SHELL_PROFILE_LINUX = "ShellProfileLinux"
+S3_LOG_BUCKET = "S3LogBucketName"
+S3_LOG_KEY_PREFIX = "S3LogKeyPrefix"
+S3_LOG_BUCKET_KEY_ARN = "S3LogBucketKeyArn"
+INSTANCE_ROLE_NAMES = "InstanceRoleNames"
 
 SESSION_LOG_GROUP = "SessionLogGroup"
 INSTANCE_POLICY = "SessionLogInstancePolicy"
+SESSION_USER_POLICY = "SessionEncryptionUserPolicy"
 SESSION_PREFERENCES = "SessionManagerPreferences"
 RDP_RECORDING_PREFERENCES = "RdpRecordingPreferences"
+SUBSCRIPTION_ROLE = "SessionLogSubscriptionRole"
+SUBSCRIPTION_FILTER = "SessionLogSubscription"
+INSTANCE_ROLE_ATTACHMENT = "InstancePolicyAttachment"
 
 # Multi-Region keys share one id, so the key of this region follows from it.
 REGIONAL_KEY_ARN = sub(
     f"arn:${{AWS::Partition}}:kms:${{AWS::Region}}:${{{LOG_ARCHIVE_ACCOUNT_ID}}}"
     f":key/${{{LOG_ARCHIVE_KEY_ID}}}"
 )
+LOGS_SERVICE = sub("logs.${AWS::Region}.amazonaws.com")
+# The log archive has one destination per region, all with the same name.
+DESTINATION_ARN = sub(
+    f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{{LOG_ARCHIVE_ACCOUNT_ID}}}"
+    f":destination:{Names.log_destination}"
+)
+
+PREFERENCES_FUNCTION = HandlerFunction(
+    logical_id="SessionPreferencesFunction",
+    name="session-preferences",
+    description="Creates or updates SSM-SessionManagerRunShell, restores defaults on delete",
+    handler_file=HANDLERS / "session_preferences_handler.py",
+    statements=[
+        policies.write_session_preferences(
+            document_arn=sub(
+                "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/"
+                f"{Names.session_preferences_document}"
+            )
+        )
+    ],
+)
+ROLE_ATTACHMENT_FUNCTION = HandlerFunction(
+    logical_id="InstancePolicyAttachmentFunction",
+    name="instance-policy-attachment",
+    description="Attaches the session log instance policy to the listed roles that exist",
+    handler_file=HANDLERS / "role_attachment_handler.py",
+    statements=[
+        policies.attach_instance_policy(
+            roles_arn=sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"),
+            policy_arn=ref(INSTANCE_POLICY),
+        )
+    ],
+)
 
 
-def build_member_template(names: Names) -> dict:
+def build_member_template(config: SessionLogsConfig) -> dict:
+    resources = {
+        SESSION_LOG_GROUP: _session_log_group(),
+        INSTANCE_POLICY: _instance_policy(config),
+        SUBSCRIPTION_ROLE: _subscription_role(),
+        SUBSCRIPTION_FILTER: _subscription_filter(),
+        **function_resources(PREFERENCES_FUNCTION, key_arn=REGIONAL_KEY_ARN),
+        SESSION_PREFERENCES: _session_preferences(config),
+        RDP_RECORDING_PREFERENCES: _rdp_recording_preferences(),
+    }
+    outputs = {
+        "SessionLogGroupName": {"Value": ref(SESSION_LOG_GROUP)},
+        "InstancePolicyArn": {"Value": ref(INSTANCE_POLICY)},
+    }
+    if config.session.encryption == "central_key":
+        resources[SESSION_USER_POLICY] = _session_user_policy()
+        outputs["SessionEncryptionUserPolicyArn"] = {"Value": ref(SESSION_USER_POLICY)}
+    if config.instance_role_names:
+        resources.update(function_resources(ROLE_ATTACHMENT_FUNCTION, key_arn=REGIONAL_KEY_ARN))
+        resources[INSTANCE_ROLE_ATTACHMENT] = _instance_role_attachment()
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": (
-            "Central Session Logs member resources: encrypted Session Manager log group, "
-            "instance policy, Session Manager and RDP recording preferences."
+            "Central Session Logs member resources: encrypted Session Manager log group "
+            "subscribed to the log archive, instance policy, Session Manager and RDP "
+            "recording preferences."
         ),
-        "Parameters": _parameters(),
-        "Resources": {
-            SESSION_LOG_GROUP: _session_log_group(names),
-            INSTANCE_POLICY: _instance_policy(names),
-            SESSION_PREFERENCES: _session_preferences(names),
-            RDP_RECORDING_PREFERENCES: _rdp_recording_preferences(),
-        },
-        "Outputs": {
-            "SessionLogGroupName": {"Value": ref(SESSION_LOG_GROUP)},
-            "InstancePolicyArn": {"Value": ref(INSTANCE_POLICY)},
-        },
+        "Parameters": _parameters(config),
+        "Resources": resources,
+        "Outputs": outputs,
     }
+
+
+def config_parameter_values(config: SessionLogsConfig) -> dict[str, str]:
+    """Values for the template's parameters that come from the config, as the stack set passes them.
+
+    The remaining parameters (LOG_ARCHIVE_*) come from the log archive's state.
+    """
+    session = config.session
+    values = {
+        IDLE_SESSION_TIMEOUT: str(session.idle_session_timeout_minutes),
+        MAX_SESSION_DURATION: str(session.max_session_duration_minutes),
+        LOG_RETENTION: str(session.log_retention_days),
+    }
+    if session.run_as.enabled:
+        values[RUN_AS_DEFAULT_USER] = session.run_as.default_user
+    if _has_shell_profile(config):
+        values[SHELL_PROFILE_WINDOWS] = session.shell_profile.windows
+        values[SHELL_PROFILE_LINUX] = session.shell_profile.linux
+    if s3 := session.s3_logging:
+        values[S3_LOG_BUCKET] = s3.bucket_name
+        values[S3_LOG_KEY_PREFIX] = s3.key_prefix
+        if s3.kms_key_arn:
+            values[S3_LOG_BUCKET_KEY_ARN] = s3.kms_key_arn
+    if config.instance_role_names:
+        values[INSTANCE_ROLE_NAMES] = ",".join(config.instance_role_names)
+    return values
 
 
 def render_template(template: dict) -> str:
     return json.dumps(template, indent=1, sort_keys=True)
 
 
-def _parameters() -> dict:
-    return {
+def _has_shell_profile(config: SessionLogsConfig) -> bool:
+    profile = config.session.shell_profile
+    return bool(profile.windows or profile.linux)
+
+
+def _parameters(config: SessionLogsConfig) -> dict:
+    parameters = {
         LOG_ARCHIVE_BUCKET_NAME: {
             "Type": "String",
             "Description": "Central bucket that receives the RDP recordings",
@@ -68,7 +157,7 @@ def _parameters() -> dict:
         LOG_ARCHIVE_ACCOUNT_ID: {
             "Type": "String",
             "AllowedPattern": r"^\d{12}$",
-            "Description": "Log archive account: owner of the central bucket and key",
+            "Description": "Log archive account: owner of the central bucket, key and destinations",
         },
         LOG_ARCHIVE_KEY_ID: {
             "Type": "String",
@@ -79,85 +168,175 @@ def _parameters() -> dict:
         MAX_SESSION_DURATION: {"Type": "Number", "MinValue": 1, "MaxValue": 1440},
         LOG_RETENTION: {"Type": "Number", "AllowedValues": list(LOG_RETENTION_DAYS)},
     }
+    # Only the parameters of the features the config switches on: CloudFormation
+    # rejects values for parameters a template does not declare, and the stack
+    # set passes exactly config_parameter_values().
+    declared = config_parameter_values(config)
+    optional = {
+        RUN_AS_DEFAULT_USER: {
+            "Type": "String",
+            "AllowedPattern": "^([a-z_][a-z0-9_-]{0,31})?$",
+            "Description": "OS user that Linux and macOS sessions start as",
+        },
+        SHELL_PROFILE_WINDOWS: {"Type": "String", "Description": "Runs at the start of sessions"},
+        SHELL_PROFILE_LINUX: {"Type": "String", "Description": "Runs at the start of sessions"},
+        S3_LOG_BUCKET: {
+            "Type": "String",
+            "AllowedPattern": "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$",
+            "Description": "Bucket Session Manager also uploads session logs to",
+        },
+        S3_LOG_KEY_PREFIX: {"Type": "String", "Description": "Key prefix of the uploaded logs"},
+        S3_LOG_BUCKET_KEY_ARN: {
+            "Type": "String",
+            "AllowedPattern": "^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+$",
+            "Description": "SSE-KMS key of that bucket",
+        },
+        INSTANCE_ROLE_NAMES: {
+            "Type": "CommaDelimitedList",
+            "Description": "Roles (path/name) that get the instance policy where they exist",
+        },
+    }
+    parameters.update({name: spec for name, spec in optional.items() if name in declared})
+    return parameters
 
 
-def _session_log_group(names: Names) -> dict:
+def _session_log_group() -> dict:
     return {
         "Type": "AWS::Logs::LogGroup",
         # Session logs are audit records: removing the stack must not delete them.
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
         "Properties": {
-            "LogGroupName": sub(f"{names.member_log_group_prefix}${{AWS::AccountId}}"),
+            "LogGroupName": sub(f"{Names.member_log_group_prefix}${{AWS::AccountId}}"),
             "RetentionInDays": ref(LOG_RETENTION),
             "KmsKeyId": REGIONAL_KEY_ARN,
         },
     }
 
 
-def _instance_policy(names: Names) -> dict:
+def _instance_policy(config: SessionLogsConfig) -> dict:
+    s3 = config.session.s3_logging
+    s3_target = None
+    if s3:
+        bucket_arn = sub(f"arn:${{AWS::Partition}}:s3:::${{{S3_LOG_BUCKET}}}")
+        s3_target = policies.S3LoggingTarget(
+            bucket_arn=bucket_arn,
+            objects_arn=sub(
+                f"arn:${{AWS::Partition}}:s3:::${{{S3_LOG_BUCKET}}}/${{{S3_LOG_KEY_PREFIX}}}*"
+            ),
+            kms_key_arn=ref(S3_LOG_BUCKET_KEY_ARN) if s3.kms_key_arn else None,
+        )
     return {
         "Type": "AWS::IAM::ManagedPolicy",
         "Properties": {
             # IAM is global: one name per region keeps the stack instances of
             # one account from colliding.
-            "ManagedPolicyName": sub(f"{names.member_instance_policy_prefix}${{AWS::Region}}"),
-            "Description": "Lets instances stream Session Manager logs to the encrypted log group",
-            "PolicyDocument": policy(
-                {
-                    # The agent checks the group's encryption before it streams.
-                    "Sid": "FindSessionLogGroup",
-                    "Effect": "Allow",
-                    "Action": "logs:DescribeLogGroups",
-                    "Resource": "*",
-                },
-                {
-                    "Sid": "WriteSessionLogStreams",
-                    "Effect": "Allow",
-                    "Action": [
-                        "logs:CreateLogStream",
-                        "logs:DescribeLogStreams",
-                        "logs:PutLogEvents",
-                    ],
-                    "Resource": get_att(SESSION_LOG_GROUP, "Arn"),
-                },
-                {
-                    # CloudWatch Logs checks that its caller may use the group's
-                    # key through CloudWatch Logs (CloudWatch Logs user guide,
-                    # "Encrypt log data using AWS KMS").
-                    "Sid": "UseSessionLogKeyThroughCloudWatchLogs",
-                    "Effect": "Allow",
-                    "Action": CLOUDWATCH_LOGS_KEY_ACTIONS,
-                    "Resource": REGIONAL_KEY_ARN,
-                    "Condition": {
-                        "StringEquals": {"kms:ViaService": sub("logs.${AWS::Region}.amazonaws.com")}
-                    },
-                },
+            "ManagedPolicyName": sub(f"{Names.member_instance_policy_prefix}${{AWS::Region}}"),
+            "Description": "Lets instances write Session Manager logs where the preferences say",
+            "PolicyDocument": policies.instance_policy(
+                log_group_arn=get_att(SESSION_LOG_GROUP, "Arn"),
+                key_arn=REGIONAL_KEY_ARN,
+                logs_service=LOGS_SERVICE,
+                decrypts_session_data=config.session.encryption == "central_key",
+                s3_logging=s3_target,
             ),
         },
     }
 
 
-def _session_preferences(names: Names) -> dict:
+def _session_user_policy() -> dict:
     return {
-        "Type": "AWS::SSM::Document",
+        "Type": "AWS::IAM::ManagedPolicy",
         "Properties": {
-            "Name": names.session_preferences_document,
-            "DocumentType": "Session",
-            "DocumentFormat": "JSON",
-            "UpdateMethod": "NewVersion",
+            "ManagedPolicyName": sub("session-manager-session-encryption-${AWS::Region}"),
+            "Description": "Lets users and roles start sessions encrypted with the session key",
+            "PolicyDocument": policies.session_user_policy(key_arn=REGIONAL_KEY_ARN),
+        },
+    }
+
+
+def _subscription_role() -> dict:
+    # With a destination policy that names the organization rather than
+    # accounts, CloudWatch Logs needs a role in the sending account to check
+    # the subscription (CloudWatch Logs user guide, "Step 2: (Only if using an
+    # organization) Create an IAM role").
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "RoleName": sub(f"{Names.prefix}-subscription-${{AWS::Region}}"),
+            "AssumeRolePolicyDocument": policies.service_trust(LOGS_SERVICE),
+            "Policies": [
+                {
+                    "PolicyName": "validate-subscription",
+                    "PolicyDocument": policies.subscription_role_permissions(
+                        log_group_arn=get_att(SESSION_LOG_GROUP, "Arn")
+                    ),
+                }
+            ],
+        },
+    }
+
+
+def _subscription_filter() -> dict:
+    return {
+        "Type": "AWS::Logs::SubscriptionFilter",
+        "Properties": {
+            "FilterName": Names.prefix,
+            "LogGroupName": ref(SESSION_LOG_GROUP),
+            "FilterPattern": "",
+            "DestinationArn": DESTINATION_ARN,
+            "RoleArn": get_att(SUBSCRIPTION_ROLE, "Arn"),
+        },
+    }
+
+
+def _session_preferences(config: SessionLogsConfig) -> dict:
+    return {
+        "Type": "Custom::SessionManagerPreferences",
+        "Properties": {
+            "ServiceToken": PREFERENCES_FUNCTION.service_token,
+            "DocumentName": Names.session_preferences_document,
             "Content": {
                 "schemaVersion": "1.0",
                 "description": "Session Manager preferences managed by Central Session Logs",
                 "sessionType": "Standard_Stream",
-                "inputs": {
-                    "cloudWatchLogGroupName": ref(SESSION_LOG_GROUP),
-                    "cloudWatchStreamingEnabled": True,
-                    "cloudWatchEncryptionEnabled": True,
-                    "idleSessionTimeout": ref(IDLE_SESSION_TIMEOUT),
-                    "maxSessionDuration": ref(MAX_SESSION_DURATION),
-                },
+                "inputs": _session_inputs(config),
             },
+        },
+    }
+
+
+def _session_inputs(config: SessionLogsConfig) -> dict:
+    session = config.session
+    s3 = session.s3_logging
+    inputs = {
+        "cloudWatchLogGroupName": ref(SESSION_LOG_GROUP),
+        "cloudWatchStreamingEnabled": True,
+        "cloudWatchEncryptionEnabled": True,
+        "idleSessionTimeout": ref(IDLE_SESSION_TIMEOUT),
+        "maxSessionDuration": ref(MAX_SESSION_DURATION),
+        "kmsKeyId": REGIONAL_KEY_ARN if session.encryption == "central_key" else "",
+        "s3BucketName": ref(S3_LOG_BUCKET) if s3 else "",
+        "s3KeyPrefix": ref(S3_LOG_KEY_PREFIX) if s3 else "",
+        "s3EncryptionEnabled": s3.encryption_enabled if s3 else True,
+        "runAsEnabled": session.run_as.enabled,
+        "runAsDefaultUser": ref(RUN_AS_DEFAULT_USER) if session.run_as.enabled else "",
+    }
+    if _has_shell_profile(config):
+        inputs["shellProfile"] = {
+            "windows": ref(SHELL_PROFILE_WINDOWS),
+            "linux": ref(SHELL_PROFILE_LINUX),
+        }
+    return inputs
+
+
+def _instance_role_attachment() -> dict:
+    return {
+        "Type": "Custom::InstancePolicyAttachment",
+        "Properties": {
+            "ServiceToken": ROLE_ATTACHMENT_FUNCTION.service_token,
+            "PolicyArn": ref(INSTANCE_POLICY),
+            "RoleNames": ref(INSTANCE_ROLE_NAMES),
         },
     }
 

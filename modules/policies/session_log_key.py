@@ -27,19 +27,22 @@ def session_log_key_policy(
     account_id: str,
     organization_id: str,
     region: str,
-    log_group_prefix: str,
+    log_group_prefixes: list[str],
     bucket_name: str,
     bucket_region: str,
+    encrypts_session_data: bool,
 ) -> PolicyDocument:
     statements = [
         _account_administers_key(account_id),
         _guiconnect_encrypts_recordings(organization_id),
         _organization_grants_only_through_guiconnect(organization_id, region),
-        _cloudwatch_logs_encrypts_session_log_groups(region, log_group_prefix),
+        _cloudwatch_logs_encrypts_session_log_groups(region, log_group_prefixes),
         _organization_uses_key_through_cloudwatch_logs(organization_id, region),
     ]
     if region == bucket_region:
         statements.append(_s3_encrypts_central_bucket(account_id, region, bucket_name))
+    if encrypts_session_data:
+        statements.append(_organization_encrypts_session_data(organization_id))
     return policy(*statements)
 
 
@@ -84,9 +87,12 @@ def _organization_grants_only_through_guiconnect(organization_id: str, region: s
     }
 
 
-def _cloudwatch_logs_encrypts_session_log_groups(region: str, log_group_prefix: str) -> dict:
+def _cloudwatch_logs_encrypts_session_log_groups(
+    region: str, log_group_prefixes: list[str]
+) -> dict:
     # Member log groups live in many accounts, hence the account wildcard; the
-    # encryption context still limits the key to the session log groups.
+    # encryption context still limits the key to the session log groups and
+    # the logs of the project's own functions and streams.
     return {
         "Sid": "CloudWatchLogsEncryptsSessionLogGroups",
         "Effect": "Allow",
@@ -95,9 +101,9 @@ def _cloudwatch_logs_encrypts_session_log_groups(region: str, log_group_prefix: 
         "Resource": "*",
         "Condition": {
             "ArnLike": {
-                "kms:EncryptionContext:aws:logs:arn": session_log_group_arns(
-                    region, log_group_prefix
-                )
+                "kms:EncryptionContext:aws:logs:arn": [
+                    log_group_arns(region, prefix) for prefix in log_group_prefixes
+                ]
             },
         },
     }
@@ -123,9 +129,24 @@ def _organization_uses_key_through_cloudwatch_logs(organization_id: str, region:
     }
 
 
-def session_log_group_arns(region: str, log_group_prefix: str) -> str:
-    """Every member account's session log group in one region."""
+def log_group_arns(region: str, log_group_prefix: str) -> str:
+    """Every account's log groups whose names start with the prefix, in one region."""
     return f"arn:aws:logs:{region}:*:log-group:{log_group_prefix}*"
+
+
+def _organization_encrypts_session_data(organization_id: str) -> dict:
+    # Session Manager's session encryption (kmsKeyId): the user starting a
+    # session needs kms:GenerateDataKey, the managed node kms:Decrypt (Systems
+    # Manager guide, "Turn on KMS key encryption of session data"). Both call
+    # KMS directly, so no kms:ViaService narrows this further.
+    return {
+        "Sid": "OrganizationEncryptsSessionData",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}},
+    }
 
 
 def _s3_encrypts_central_bucket(account_id: str, region: str, bucket_name: str) -> dict:

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from moto.awslambda.models import LambdaFunction
+from moto.cloudformation import parsing as cloudformation_parsing
 from moto.cloudformation.models import StackSet
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.kms.models import kms_backends
@@ -46,6 +48,12 @@ def _close_moto_gaps(patches: pytest.MonkeyPatch) -> None:
         original = getattr(CloudFormationResponse, handler)
         patches.setattr(CloudFormationResponse, handler, _keeping_stack_set_settings(original))
     patches.setattr(StackSet, "managed_execution", property(_requested_managed_execution))
+    _keep_lambda_logging_config(patches)
+    patches.setattr(
+        cloudformation_parsing,
+        "resource_class_from_type",
+        _skipping_custom_resources(cloudformation_parsing.resource_class_from_type),
+    )
 
 
 def _replicate_key_as_kms_does(self: KmsResponse) -> str:
@@ -101,6 +109,52 @@ def _keeping_stack_set_settings(handler):
         return result
 
     return handle
+
+
+def _skipping_custom_resources(resource_class_from_type):
+    """moto 5.2.5 deploys a SERVICE_MANAGED stack instance's template into a
+    stack it never registers, and runs a Lambda-backed custom resource by
+    invoking the function in Docker and then looking that stack up: here it
+    fails CreateStackInstances with "Stack with id ... does not exist". AWS runs
+    them. The emulator skips custom resources (as it skips types it does not
+    know); their handlers are tested against moto directly in
+    tests/test_custom_resource_handlers.py."""
+
+    def resource_class(resource_type: str):
+        if resource_type.startswith("Custom::"):
+            return None
+        return resource_class_from_type(resource_type)
+
+    return resource_class
+
+
+def _keep_lambda_logging_config(patches: pytest.MonkeyPatch) -> None:
+    """moto 5.2.5 drops a function's LoggingConfig on CreateFunction and
+    UpdateFunctionConfiguration and never returns it, so every plan would set
+    the processor's log group again. These wrappers keep and return it."""
+    create, update, describe = (
+        LambdaFunction.__init__,
+        LambdaFunction.update_configuration,
+        LambdaFunction.get_configuration,
+    )
+
+    def created(self: LambdaFunction, account_id, spec, region, *args, **kwargs) -> None:
+        create(self, account_id, spec, region, *args, **kwargs)
+        self.logging_config = spec.get("LoggingConfig")
+
+    def updated(self: LambdaFunction, config_updates: dict) -> dict:
+        self.logging_config = config_updates.get("LoggingConfig", self.logging_config)
+        return update(self, config_updates)
+
+    def described(self: LambdaFunction, *args, **kwargs) -> dict:
+        configuration = describe(self, *args, **kwargs)
+        if self.logging_config:
+            configuration["LoggingConfig"] = self.logging_config
+        return configuration
+
+    patches.setattr(LambdaFunction, "__init__", created)
+    patches.setattr(LambdaFunction, "update_configuration", updated)
+    patches.setattr(LambdaFunction, "get_configuration", described)
 
 
 def _requested_managed_execution(stack_set: StackSet) -> dict:

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from modules.policies.central_bucket import central_bucket_policy
-from modules.policies.session_log_key import session_log_key_policy
 from modules.session_log_key import JUST_IN_TIME_TAG
+from stacks.log_archive_stack import key_policy
 from tests.e2e.conftest import HOME_REGION, MEMBER_REGIONS
 
 REPLICA_REGIONS = [region for region in MEMBER_REGIONS if region != HOME_REGION]
@@ -32,14 +32,7 @@ class Archive:
         return self.client("kms", region).describe_key(KeyId=self.alias)["KeyMetadata"]
 
     def expected_key_policy(self, region: str) -> dict:
-        return session_log_key_policy(
-            account_id=self.account,
-            organization_id=self.organization_id,
-            region=region,
-            log_group_prefix=self._deployment.config.names.member_log_group_prefix,
-            bucket_name=self.bucket,
-            bucket_region=HOME_REGION,
-        )
+        return key_policy(self._deployment.config, region)
 
 
 @pytest.fixture(scope="module")

@@ -36,14 +36,13 @@ def test_stack_set_parameters_come_from_the_log_archive_state(deployment, stack_
         member.LOG_ARCHIVE_BUCKET_NAME: deployment.config.names.bucket,
         member.LOG_ARCHIVE_ACCOUNT_ID: archive,
         member.LOG_ARCHIVE_KEY_ID: key_id,
-        member.IDLE_SESSION_TIMEOUT: "20",
-        member.MAX_SESSION_DURATION: "60",
-        member.LOG_RETENTION: "3",
+        **member.config_parameter_values(deployment.config),
     }
+    assert parameters[member.IDLE_SESSION_TIMEOUT] == "20"
 
 
 def test_stack_set_template_is_the_member_template(deployment, stack_set):
-    template = member.build_member_template(deployment.config.names)
+    template = member.build_member_template(deployment.config)
     assert stack_set["TemplateBody"] == member.render_template(template)
 
 

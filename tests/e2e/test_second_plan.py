@@ -11,8 +11,8 @@ from tools.plan import NO_CHANGES, plan_stack
 @pytest.mark.parametrize("stack", STACKS_IN_DEPLOY_ORDER)
 def test_second_plan_reports_no_changes(deployment, stack, tmp_path):
     planned = plan_stack(deployment.stack_dir(stack), tmp_path, deployment.cli_config)
-    # The exit status of terraform plan -detailed-exitcode.
-    assert planned.exit_code == NO_CHANGES
     summary = planned.summary.read_text()
+    # The exit status of terraform plan -detailed-exitcode.
+    assert planned.exit_code == NO_CHANGES, summary
     assert summary.startswith(f"### `{stack}`: 0 to add, 0 to change, 0 to destroy\n")
     assert "No resource changes." in summary

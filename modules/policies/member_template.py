@@ -1,0 +1,190 @@
+"""IAM policy documents of the member template.
+
+Values are CloudFormation expressions (the template builder passes Ref, Sub and
+GetAtt values in), so the same functions serve every account and region.
+README ("Member template") gives the AWS documentation behind each statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from modules.policies import PolicyDocument, policy
+from modules.policies.session_log_key import CLOUDWATCH_LOGS_KEY_ACTIONS
+
+Expression = str | dict
+
+
+@dataclass(frozen=True)
+class S3LoggingTarget:
+    """Where Session Manager uploads session logs, as template expressions."""
+
+    bucket_arn: Expression
+    objects_arn: Expression
+    kms_key_arn: Expression | None
+
+
+def use_key_through_cloudwatch_logs(
+    *, sid: str, key_arn: Expression, logs_service: Expression
+) -> dict:
+    # CloudWatch Logs checks that its caller may use the group's key through
+    # CloudWatch Logs (CloudWatch Logs user guide, "Encrypt log data using AWS KMS").
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": CLOUDWATCH_LOGS_KEY_ACTIONS,
+        "Resource": key_arn,
+        "Condition": {"StringEquals": {"kms:ViaService": logs_service}},
+    }
+
+
+def instance_policy(
+    *,
+    log_group_arn: Expression,
+    key_arn: Expression,
+    logs_service: Expression,
+    decrypts_session_data: bool,
+    s3_logging: S3LoggingTarget | None,
+) -> PolicyDocument:
+    statements = [
+        {
+            # The agent checks the group's encryption before it streams.
+            "Sid": "FindSessionLogGroup",
+            "Effect": "Allow",
+            "Action": "logs:DescribeLogGroups",
+            "Resource": "*",
+        },
+        {
+            "Sid": "WriteSessionLogStreams",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            "Resource": log_group_arn,
+        },
+        use_key_through_cloudwatch_logs(
+            sid="UseSessionLogKeyThroughCloudWatchLogs", key_arn=key_arn, logs_service=logs_service
+        ),
+    ]
+    if decrypts_session_data:
+        # The managed node decrypts session data with the session key
+        # (Systems Manager guide, "Turn on KMS key encryption of session data").
+        statements.append(
+            {
+                "Sid": "DecryptSessionData",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": key_arn,
+            }
+        )
+    if s3_logging:
+        statements += _s3_logging_statements(s3_logging)
+    return policy(*statements)
+
+
+def _s3_logging_statements(target: S3LoggingTarget) -> list[dict]:
+    # Systems Manager guide, "Step 2: Verify or add instance permissions for
+    # Session Manager": PutObject on the prefix, the bucket's encryption
+    # setting, and PutObjectAcl for a bucket owned by another account.
+    statements = [
+        {
+            "Sid": "UploadSessionLogs",
+            "Effect": "Allow",
+            "Action": ["s3:PutObject", "s3:PutObjectAcl"],
+            "Resource": target.objects_arn,
+        },
+        {
+            "Sid": "CheckSessionLogBucketEncryption",
+            "Effect": "Allow",
+            "Action": "s3:GetEncryptionConfiguration",
+            "Resource": target.bucket_arn,
+        },
+    ]
+    if target.kms_key_arn:
+        statements.append(
+            {
+                "Sid": "EncryptSessionLogUploads",
+                "Effect": "Allow",
+                "Action": "kms:GenerateDataKey",
+                "Resource": target.kms_key_arn,
+            }
+        )
+    return statements
+
+
+def session_user_policy(*, key_arn: Expression) -> PolicyDocument:
+    # Whoever starts a session creates its data key (Systems Manager guide,
+    # "Sample IAM policies for Session Manager").
+    return policy(
+        {
+            "Sid": "EncryptSessionData",
+            "Effect": "Allow",
+            "Action": "kms:GenerateDataKey",
+            "Resource": key_arn,
+        }
+    )
+
+
+def service_trust(service: Expression) -> PolicyDocument:
+    return policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole",
+        }
+    )
+
+
+def subscription_role_permissions(*, log_group_arn: Expression) -> PolicyDocument:
+    # CloudWatch Logs user guide, "Step 2: (Only if using an organization)
+    # Create an IAM role": the permission the sender role carries.
+    return policy(
+        {
+            "Sid": "ValidateTheSubscription",
+            "Effect": "Allow",
+            "Action": "logs:PutLogEvents",
+            "Resource": log_group_arn,
+        }
+    )
+
+
+def function_logging(
+    *, log_group_arn: Expression, key_arn: Expression, logs_service: Expression
+) -> list[dict]:
+    return [
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": log_group_arn,
+        },
+        use_key_through_cloudwatch_logs(
+            sid="UseLogKeyThroughCloudWatchLogs", key_arn=key_arn, logs_service=logs_service
+        ),
+    ]
+
+
+def write_session_preferences(*, document_arn: Expression) -> dict:
+    # Systems Manager guide, "Grant or deny a user or administrator permissions
+    # to update Session Manager preferences", plus setting the default version.
+    return {
+        "Sid": "WriteSessionPreferencesDocument",
+        "Effect": "Allow",
+        "Action": [
+            "ssm:CreateDocument",
+            "ssm:DescribeDocument",
+            "ssm:UpdateDocument",
+            "ssm:UpdateDocumentDefaultVersion",
+        ],
+        "Resource": document_arn,
+    }
+
+
+def attach_instance_policy(*, roles_arn: Expression, policy_arn: Expression) -> dict:
+    # Any role, but only this policy: roles removed from the list must still
+    # be detachable after the role's permissions have been updated.
+    return {
+        "Sid": "AttachOnlyTheInstancePolicy",
+        "Effect": "Allow",
+        "Action": ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+        "Resource": roles_arn,
+        "Condition": {"ArnEquals": {"iam:PolicyARN": policy_arn}},
+    }

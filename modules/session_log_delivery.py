@@ -1,0 +1,353 @@
+"""Session log delivery into the log archive: CloudWatch Logs destinations, Firehose, the bucket.
+
+Member accounts subscribe their session log group to the destination of its
+region. Each destination hands the records to a Firehose stream of its own in
+the home region, next to the bucket; a Lambda processor turns them into
+transcripts and names the sending account, and the stream writes them to
+session-manager/<account>/<region>/ in the central bucket. README ("Session
+log delivery") explains the layout against the AWS documentation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_destination import CloudwatchLogDestination
+from cdktf_cdktf_provider_aws.cloudwatch_log_destination_policy import (
+    CloudwatchLogDestinationPolicy,
+)
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.cloudwatch_log_stream import CloudwatchLogStream
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.kinesis_firehose_delivery_stream import (
+    KinesisFirehoseDeliveryStream,
+    KinesisFirehoseDeliveryStreamExtendedS3Configuration,
+    KinesisFirehoseDeliveryStreamExtendedS3ConfigurationCloudwatchLoggingOptions,
+    KinesisFirehoseDeliveryStreamExtendedS3ConfigurationDynamicPartitioningConfiguration,
+    KinesisFirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfiguration,
+    KinesisFirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessors,
+    KinesisFirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorsParameters,
+    KinesisFirehoseDeliveryStreamServerSideEncryption,
+)
+from cdktf_cdktf_provider_aws.lambda_function import (
+    LambdaFunction,
+    LambdaFunctionLoggingConfig,
+)
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from constructs import Construct
+
+from config.schema import OPERATIONS_LOG_RETENTION_DAYS, DeliveryConfig, Names
+from modules import session_log_processor
+from modules.aws_providers import AccountProviders
+from modules.lambda_package import LambdaPackage
+from modules.named_stack import DEFAULT_CHILD
+from modules.policies import render_policy
+from modules.policies import session_log_delivery as policies
+
+# The smallest batch Firehose hands to the processor (Firehose developer guide,
+# "Transform source data": 0.2-3 MB). CloudWatch Logs records arrive gzip
+# compressed and the transcripts can be many times larger, so small batches
+# keep the processor's response under Lambda's 6 MB.
+PROCESSOR_BATCH_MB = "0.2"
+
+
+class SessionLogProcessor(Construct):
+    """The Lambda function every stream uses to turn CloudWatch Logs records into transcripts."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        provider: AwsProvider,
+        name: str,
+        log_group_name: str,
+        key_arn: str,
+    ) -> None:
+        super().__init__(scope, id)
+        self.log_group = CloudwatchLogGroup(
+            self,
+            "log-group",
+            provider=provider,
+            name=log_group_name,
+            retention_in_days=OPERATIONS_LOG_RETENTION_DAYS,
+            kms_key_id=key_arn,
+        )
+        role = IamRole(
+            self,
+            "role",
+            provider=provider,
+            name=name,
+            assume_role_policy=render_policy(policies.lambda_role_trust()),
+        )
+        IamRolePolicy(
+            self,
+            "role-policy",
+            provider=provider,
+            role=role.id,
+            name="write-own-logs",
+            policy=render_policy(
+                policies.lambda_logging_permissions(log_group_arn=self.log_group.arn)
+            ),
+        )
+        package = LambdaPackage(self, "package", module_file=Path(session_log_processor.__file__))
+        self.function = LambdaFunction(
+            self,
+            DEFAULT_CHILD,
+            provider=provider,
+            function_name=name,
+            description="Turns CloudWatch Logs records into session transcripts for Firehose",
+            role=role.arn,
+            runtime="python3.12",
+            handler=package.handler,
+            filename=package.filename,
+            source_code_hash=package.source_code_hash,
+            memory_size=256,
+            # Well within the 5 minutes Firehose waits for a transformation.
+            timeout=60,
+            logging_config=LambdaFunctionLoggingConfig(
+                log_format="Text", log_group=self.log_group.name
+            ),
+        )
+        self.arn: str = self.function.arn
+
+
+class FirehoseSettings(Construct):
+    """What every stream shares: its role, the processor, the bucket, the error log group."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        provider: AwsProvider,
+        names: Names,
+        account_id: str,
+        bucket_name: str,
+        bucket_region: str,
+        key_arn: str,
+        buffering: DeliveryConfig,
+    ) -> None:
+        super().__init__(scope, id)
+        self._provider = provider
+        self._names = names
+        self._buffering = buffering
+        self.key_arn = key_arn
+        self.bucket_arn = f"arn:aws:s3:::{bucket_name}"
+        self.processor = SessionLogProcessor(
+            self,
+            "processor",
+            provider=provider,
+            name=names.session_log_processor,
+            log_group_name=f"{names.operations_log_group_prefix}firehose-processor",
+            key_arn=key_arn,
+        )
+        self.error_log_group = CloudwatchLogGroup(
+            self,
+            "error-log-group",
+            provider=provider,
+            name=f"{names.operations_log_group_prefix}firehose-delivery",
+            retention_in_days=OPERATIONS_LOG_RETENTION_DAYS,
+            kms_key_id=key_arn,
+        )
+        self.role = IamRole(
+            self,
+            "role",
+            provider=provider,
+            name=f"{names.prefix}-firehose",
+            assume_role_policy=render_policy(policies.firehose_role_trust(account_id=account_id)),
+        )
+        self.role_policy = IamRolePolicy(
+            self,
+            "role-policy",
+            provider=provider,
+            role=self.role.id,
+            name="deliver-session-logs",
+            policy=render_policy(
+                policies.firehose_role_permissions(
+                    bucket_name=bucket_name,
+                    bucket_region=bucket_region,
+                    folders=[names.session_log_folder, names.session_log_error_folder],
+                    key_arn=key_arn,
+                    processor_arn=self.processor.arn,
+                    log_group_arn=self.error_log_group.arn,
+                )
+            ),
+        )
+
+    def s3_configuration(
+        self, scope: Construct, region: str
+    ) -> KinesisFirehoseDeliveryStreamExtendedS3Configuration:
+        """Where and how the stream of one region writes; `scope` owns its error log stream."""
+        log_stream = CloudwatchLogStream(
+            scope,
+            "error-log-stream",
+            provider=self._provider,
+            name=region,
+            log_group_name=self.error_log_group.name,
+        )
+        names = self._names
+        day = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}"
+        return KinesisFirehoseDeliveryStreamExtendedS3Configuration(
+            role_arn=self.role.arn,
+            bucket_arn=self.bucket_arn,
+            kms_key_arn=self.key_arn,
+            prefix=(
+                f"{names.session_log_folder}/"
+                f"!{{partitionKeyFromLambda:{session_log_processor.PARTITION_KEY}}}/"
+                f"{region}/{day}/"
+            ),
+            error_output_prefix=(
+                f"{names.session_log_error_folder}/{region}/!{{firehose:error-output-type}}/{day}/"
+            ),
+            file_extension=".jsonl",
+            buffering_size=self._buffering.buffering_size_mib,
+            buffering_interval=self._buffering.buffering_interval_seconds,
+            dynamic_partitioning_configuration=(
+                KinesisFirehoseDeliveryStreamExtendedS3ConfigurationDynamicPartitioningConfiguration(
+                    enabled=True
+                )
+            ),
+            processing_configuration=_processing_with(self.processor.arn),
+            cloudwatch_logging_options=(
+                KinesisFirehoseDeliveryStreamExtendedS3ConfigurationCloudwatchLoggingOptions(
+                    enabled=True,
+                    log_group_name=self.error_log_group.name,
+                    log_stream_name=log_stream.name,
+                )
+            ),
+        )
+
+
+def _processing_with(
+    processor_arn: str,
+) -> KinesisFirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfiguration:
+    parameter = KinesisFirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorsParameters
+    return KinesisFirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfiguration(
+        enabled=True,
+        processors=[
+            KinesisFirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessors(
+                type="Lambda",
+                parameters=[
+                    parameter(parameter_name="LambdaArn", parameter_value=processor_arn),
+                    parameter(parameter_name="BufferSizeInMBs", parameter_value=PROCESSOR_BATCH_MB),
+                ],
+            )
+        ],
+    )
+
+
+class RegionalDelivery(Construct):
+    """A destination in one region and the Firehose stream in the home region it delivers to."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        region: str,
+        providers: AccountProviders,
+        organization_id: str,
+        firehose: FirehoseSettings,
+    ) -> None:
+        super().__init__(scope, id)
+        home = providers.home
+        self.stream = KinesisFirehoseDeliveryStream(
+            self,
+            "stream",
+            provider=home,
+            name=Names.delivery_stream(region),
+            destination="extended_s3",
+            server_side_encryption=KinesisFirehoseDeliveryStreamServerSideEncryption(
+                enabled=True, key_type="CUSTOMER_MANAGED_CMK", key_arn=firehose.key_arn
+            ),
+            extended_s3_configuration=firehose.s3_configuration(self, region),
+            # Firehose checks at creation that it can use the role.
+            depends_on=[firehose.role_policy],
+        )
+        role = IamRole(
+            self,
+            "destination-role",
+            provider=home,
+            name=Names.destination_role(region),
+            assume_role_policy=render_policy(
+                policies.destination_role_trust(region=region, organization_id=organization_id)
+            ),
+        )
+        role_policy = IamRolePolicy(
+            self,
+            "destination-role-policy",
+            provider=home,
+            role=role.id,
+            name="put-records-into-stream",
+            policy=render_policy(
+                policies.destination_role_permissions(delivery_stream_arn=self.stream.arn)
+            ),
+        )
+        in_region = providers.in_region(region)
+        self.destination = CloudwatchLogDestination(
+            self,
+            DEFAULT_CHILD,
+            provider=in_region,
+            name=Names.log_destination,
+            role_arn=role.arn,
+            target_arn=self.stream.arn,
+            # CloudWatch Logs sends a test record through the role when it
+            # creates the destination, so the role must already work.
+            depends_on=[role_policy],
+        )
+        CloudwatchLogDestinationPolicy(
+            self,
+            "access-policy",
+            provider=in_region,
+            destination_name=self.destination.name,
+            access_policy=render_policy(
+                policies.destination_access_policy(
+                    destination_arn=self.destination.arn, organization_id=organization_id
+                )
+            ),
+        )
+
+
+class SessionLogDelivery(Construct):
+    """A destination in every deployment region, each with its stream into the central bucket."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        providers: AccountProviders,
+        names: Names,
+        organization_id: str,
+        account_id: str,
+        home_region: str,
+        regions: list[str],
+        bucket_name: str,
+        key_arn: str,
+        buffering: DeliveryConfig,
+    ) -> None:
+        super().__init__(scope, id)
+        firehose = FirehoseSettings(
+            self,
+            "firehose",
+            provider=providers.home,
+            names=names,
+            account_id=account_id,
+            bucket_name=bucket_name,
+            bucket_region=home_region,
+            key_arn=key_arn,
+            buffering=buffering,
+        )
+        self.by_region = {
+            region: RegionalDelivery(
+                self,
+                region,
+                region=region,
+                providers=providers,
+                organization_id=organization_id,
+                firehose=firehose,
+            )
+            for region in regions
+        }

@@ -1,0 +1,310 @@
+"""Session log delivery in the log archive stack: destinations, their roles, Firehose, the processor."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from config.schema import LOG_ARCHIVE_STACK
+from modules import session_log_processor
+from modules.lambda_package import reproducible_zip
+
+STACK = LOG_ARCHIVE_STACK
+KEY_ARN = "${aws_kms_key.session_log_key.arn}"
+BUCKET_ARN = "arn:aws:s3:::${aws_s3_bucket.central_log_bucket.bucket}"
+PROCESSOR_ARN = "${aws_lambda_function.session_log_delivery_firehose_processor.arn}"
+
+
+def address(region: str, part: str = "") -> str:
+    suffix = f"_{part}" if part else ""
+    return f"session_log_delivery_{region.replace('-', '_')}{suffix}"
+
+
+def document(resource: dict, attribute: str) -> dict:
+    return json.loads(resource[attribute])
+
+
+def statements_by_sid(resource: dict, attribute: str = "policy") -> dict[str, dict]:
+    return {s["Sid"]: s for s in document(resource, attribute)["Statement"]}
+
+
+@pytest.mark.parametrize(
+    "synth_name", ["default_synth", "three_region_synth", "every_option_synth"]
+)
+def test_every_deployment_region_has_a_destination_in_that_region(request, synth_name):
+    synth = request.getfixturevalue(synth_name)
+    config = synth.config
+    destinations = synth.resources(STACK, "aws_cloudwatch_log_destination")
+    assert set(destinations) == {address(r) for r in config.deployment_regions}
+    for region in config.deployment_regions:
+        destination = destinations[address(region)]
+        provider = "aws" if region == config.home_region else f"aws.{region}"
+        assert destination["provider"] == provider
+        assert destination["name"] == "central-session-logs"
+        assert destination["target_arn"] == (
+            f"${{aws_kinesis_firehose_delivery_stream.{address(region, 'stream')}.arn}}"
+        )
+        assert (
+            destination["role_arn"]
+            == f"${{aws_iam_role.{address(region, 'destination_role')}.arn}}"
+        )
+        assert destination["depends_on"] == [
+            f"aws_iam_role_policy.{address(region, 'destination_role_policy')}"
+        ]
+
+
+def test_excluded_regions_get_no_delivery(every_option_synth):
+    stack_text = every_option_synth.stack_path(STACK).read_text()
+    assert "ap-northeast-1" in every_option_synth.config.exclusions.regions
+    assert address("ap-northeast-1") not in stack_text
+    # The key replica stays, so excluding a region never destroys a key.
+    assert "session_log_key_replica_ap_northeast_1" in stack_text
+
+
+def test_destination_policy_lets_only_the_organization_subscribe(three_region_synth):
+    for region in three_region_synth.config.deployment_regions:
+        policy = three_region_synth.resource(
+            STACK, "aws_cloudwatch_log_destination_policy", address(region, "access_policy")
+        )
+        assert policy["provider"] == ("aws" if region == "eu-west-1" else f"aws.{region}")
+        assert policy["destination_name"] == (
+            f"${{aws_cloudwatch_log_destination.{address(region)}.name}}"
+        )
+        assert document(policy, "access_policy")["Statement"] == [
+            {
+                "Sid": "OrganizationSubscribes",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "logs:PutSubscriptionFilter",
+                "Resource": f"${{aws_cloudwatch_log_destination.{address(region)}.arn}}",
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-testorg1234"}},
+            }
+        ]
+
+
+def test_destination_role_trusts_only_cloudwatch_logs_of_its_region_for_the_organization(
+    three_region_synth,
+):
+    for region in three_region_synth.config.deployment_regions:
+        role = three_region_synth.resource(
+            STACK, "aws_iam_role", address(region, "destination_role")
+        )
+        assert role["name"] == f"central-session-logs-destination-{region}"
+        assert role["provider"] == "aws"
+        assert document(role, "assume_role_policy")["Statement"] == [
+            {
+                "Sid": "CloudWatchLogsOfTheRegionDelivers",
+                "Effect": "Allow",
+                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEquals": {"aws:SourceOrgID": "o-testorg1234"},
+                    "StringLike": {"aws:SourceArn": f"arn:aws:logs:{region}:*:*"},
+                },
+            }
+        ]
+
+
+def test_destination_role_may_only_put_records_into_its_regions_stream(three_region_synth):
+    for region in three_region_synth.config.deployment_regions:
+        policy = three_region_synth.resource(
+            STACK, "aws_iam_role_policy", address(region, "destination_role_policy")
+        )
+        assert policy["role"] == f"${{aws_iam_role.{address(region, 'destination_role')}.id}}"
+        assert document(policy, "policy")["Statement"] == [
+            {
+                "Sid": "PutRecordsIntoTheRegionsStream",
+                "Effect": "Allow",
+                "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
+                "Resource": (
+                    f"${{aws_kinesis_firehose_delivery_stream.{address(region, 'stream')}.arn}}"
+                ),
+            }
+        ]
+
+
+def test_streams_live_next_to_the_bucket_and_encrypt_with_the_central_key(three_region_synth):
+    for region in three_region_synth.config.deployment_regions:
+        stream = three_region_synth.resource(
+            STACK, "aws_kinesis_firehose_delivery_stream", address(region, "stream")
+        )
+        assert stream["name"] == f"central-session-logs-{region}"
+        assert stream["provider"] == "aws"  # the home region, where the bucket is
+        assert stream["server_side_encryption"] == {
+            "enabled": True,
+            "key_type": "CUSTOMER_MANAGED_CMK",
+            "key_arn": KEY_ARN,
+        }
+        s3 = stream["extended_s3_configuration"]
+        assert s3["bucket_arn"] == BUCKET_ARN
+        assert s3["kms_key_arn"] == KEY_ARN
+        assert s3["role_arn"] == "${aws_iam_role.session_log_delivery_firehose_role.arn}"
+
+
+def test_objects_are_partitioned_by_account_and_region_with_an_error_prefix(three_region_synth):
+    for region in three_region_synth.config.deployment_regions:
+        s3 = three_region_synth.resource(
+            STACK, "aws_kinesis_firehose_delivery_stream", address(region, "stream")
+        )["extended_s3_configuration"]
+        day = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/"
+        assert s3["prefix"] == f"session-manager/!{{partitionKeyFromLambda:account}}/{region}/{day}"
+        assert s3["error_output_prefix"] == (
+            f"session-manager-errors/{region}/!{{firehose:error-output-type}}/{day}"
+        )
+        assert s3["dynamic_partitioning_configuration"] == {"enabled": True}
+        assert "${" not in s3["prefix"] + s3["error_output_prefix"]
+
+
+def test_the_processor_turns_records_into_transcripts_in_small_batches(three_region_synth):
+    for region in three_region_synth.config.deployment_regions:
+        processing = three_region_synth.resource(
+            STACK, "aws_kinesis_firehose_delivery_stream", address(region, "stream")
+        )["extended_s3_configuration"]["processing_configuration"]
+        assert processing == {
+            "enabled": True,
+            "processors": [
+                {
+                    "type": "Lambda",
+                    "parameters": [
+                        {"parameter_name": "LambdaArn", "parameter_value": PROCESSOR_ARN},
+                        {"parameter_name": "BufferSizeInMBs", "parameter_value": "0.2"},
+                    ],
+                }
+            ],
+        }
+
+
+@pytest.mark.parametrize(
+    ("synth_name", "size", "interval"),
+    [("default_synth", 64, 300), ("every_option_synth", 128, 900)],
+)
+def test_buffering_follows_the_config(request, synth_name, size, interval):
+    synth = request.getfixturevalue(synth_name)
+    for stream in synth.resources(STACK, "aws_kinesis_firehose_delivery_stream").values():
+        s3 = stream["extended_s3_configuration"]
+        assert (s3["buffering_size"], s3["buffering_interval"]) == (size, interval)
+
+
+def test_delivery_errors_are_logged_per_region(three_region_synth):
+    streams = three_region_synth.resources(STACK, "aws_cloudwatch_log_stream")
+    for region in three_region_synth.config.deployment_regions:
+        assert streams[address(region, "error_log_stream")]["name"] == region
+        logging = three_region_synth.resource(
+            STACK, "aws_kinesis_firehose_delivery_stream", address(region, "stream")
+        )["extended_s3_configuration"]["cloudwatch_logging_options"]
+        assert logging["enabled"] is True
+        assert logging["log_stream_name"] == (
+            f"${{aws_cloudwatch_log_stream.{address(region, 'error_log_stream')}.name}}"
+        )
+
+
+def test_firehose_role_trusts_firehose_of_the_log_archive_account_only(three_region_synth):
+    role = three_region_synth.resource(STACK, "aws_iam_role", "session_log_delivery_firehose_role")
+    assert document(role, "assume_role_policy")["Statement"] == [
+        {
+            "Sid": "FirehoseOfThisAccountDelivers",
+            "Effect": "Allow",
+            "Principal": {"Service": "firehose.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "333333333333"}},
+        }
+    ]
+
+
+def test_firehose_role_writes_only_session_log_folders_with_the_bucket_key_context(
+    three_region_synth,
+):
+    policy = three_region_synth.resource(
+        STACK, "aws_iam_role_policy", "session_log_delivery_firehose_role_policy"
+    )
+    statements = statements_by_sid(policy)
+    assert statements["FindTheBucket"]["Resource"] == BUCKET_ARN
+    assert statements["WriteSessionLogObjects"] == {
+        "Sid": "WriteSessionLogObjects",
+        "Effect": "Allow",
+        "Action": ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+        "Resource": [f"{BUCKET_ARN}/session-manager/*", f"{BUCKET_ARN}/session-manager-errors/*"],
+    }
+    kms = statements["EncryptThroughS3ForTheBucket"]
+    assert kms["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert kms["Resource"] == KEY_ARN
+    # An S3 Bucket Key makes the bucket ARN, not the object ARN, the encryption context.
+    assert kms["Condition"] == {
+        "StringEquals": {
+            "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+            "kms:EncryptionContext:aws:s3:arn": BUCKET_ARN,
+        }
+    }
+    assert statements["TransformWithTheProcessor"]["Resource"] == [
+        PROCESSOR_ARN,
+        f"{PROCESSOR_ARN}:*",
+    ]
+    assert statements["ReportDeliveryErrors"] == {
+        "Sid": "ReportDeliveryErrors",
+        "Effect": "Allow",
+        "Action": "logs:PutLogEvents",
+        "Resource": (
+            "${aws_cloudwatch_log_group.session_log_delivery_firehose_error_log_group.arn}"
+            ":log-stream:*"
+        ),
+    }
+    assert all(s["Effect"] == "Allow" for s in statements.values())
+
+
+def test_processor_role_may_only_write_its_own_logs(three_region_synth):
+    role = three_region_synth.resource(
+        STACK, "aws_iam_role", "session_log_delivery_firehose_processor_role"
+    )
+    [trust] = document(role, "assume_role_policy")["Statement"]
+    assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
+    policy = three_region_synth.resource(
+        STACK, "aws_iam_role_policy", "session_log_delivery_firehose_processor_role_policy"
+    )
+    assert document(policy, "policy")["Statement"] == [
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": (
+                "${aws_cloudwatch_log_group.session_log_delivery_firehose_processor_log_group.arn}:*"
+            ),
+        }
+    ]
+
+
+def test_operations_log_groups_are_encrypted_and_retained(three_region_synth):
+    groups = three_region_synth.resources(STACK, "aws_cloudwatch_log_group")
+    assert {g["name"] for g in groups.values()} == {
+        "/central-session-logs/firehose-processor",
+        "/central-session-logs/firehose-delivery",
+    }
+    for group in groups.values():
+        assert group["kms_key_id"] == KEY_ARN
+        assert group["retention_in_days"] == 365
+
+
+def test_processor_package_is_the_module_source_next_to_the_stack(default_synth):
+    function = default_synth.resource(
+        STACK, "aws_lambda_function", "session_log_delivery_firehose_processor"
+    )
+    assert function["handler"] == "session_log_processor.handler"
+    assert function["filename"] == "${path.module}/session_log_processor.zip"
+    package = (default_synth.stack_path(STACK).parent / "session_log_processor.zip").read_bytes()
+    digest = base64.b64encode(hashlib.sha256(package).digest()).decode()
+    assert function["source_code_hash"] == digest
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        assert archive.namelist() == ["session_log_processor.py"]
+        source = archive.read("session_log_processor.py")
+    assert source == Path(session_log_processor.__file__).read_bytes()
+
+
+def test_packages_are_reproducible_byte_for_byte():
+    files = {"b.py": b"print('b')\n", "a.py": b"print('a')\n"}
+    assert reproducible_zip(files) == reproducible_zip(dict(reversed(files.items())))
+    assert reproducible_zip(files) != reproducible_zip({**files, "a.py": b"print('A')\n"})
