@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +33,8 @@ from config.schema import (
     SessionLogsConfig,
 )
 from tests.e2e.emulator import running_emulator
+from tools.cdktf_cli import CDKTF, PROJECT_ROOT
+from tools.plan import StackPlan, plan_stack
 from tools.terraform_cli import (
     TerraformUnavailable,
     find_provider_mirror,
@@ -177,6 +182,83 @@ def deployment(emulator, organization, terraform_cli_config, tmp_path_factory) -
     for stack in STACKS_IN_DEPLOY_ORDER:
         deployed.first_plans[stack] = _apply(deployed, stack)
     return deployed
+
+
+@dataclass(frozen=True)
+class FollowUps:
+    """What ran after the deployment: each mostly waits on a provider start, so they run together."""
+
+    second_plans: dict[str, Future]
+    refused_destroy: Future
+    cdktf_deploy: Future
+
+
+@pytest.fixture(scope="session")
+def follow_ups(deployment, tmp_path_factory) -> Iterator[FollowUps]:
+    """The second plans, the refused destroy and cdktf's deploy, started at once.
+
+    None of them changes the deployment, and each works in its own folder
+    (Terraform's working files are not safe to share between runs), so they
+    cannot disturb each other.
+    """
+    scratch = tmp_path_factory.mktemp("follow-ups")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        yield FollowUps(
+            second_plans={
+                stack: pool.submit(_second_plan, deployment, stack, scratch / stack)
+                for stack in STACKS_IN_DEPLOY_ORDER
+            },
+            refused_destroy=pool.submit(_destroy_log_archive, deployment),
+            cdktf_deploy=pool.submit(_cdktf_deploy, deployment, scratch / "cdktf.out"),
+        )
+
+
+def _second_plan(deployment: Deployment, stack: str, folder: Path) -> StackPlan:
+    workdir = folder / stack  # plan_stack names the stack after its folder
+    shutil.copytree(deployment.stack_dir(stack), workdir, symlinks=True)
+    return plan_stack(workdir, folder, deployment.cli_config)
+
+
+def stored_log_archive_state(deployment: Deployment) -> dict:
+    """The log-archive state object itself, as the S3 backend keeps it in the emulator."""
+    s3 = deployment.client("s3", account=deployment.organization.management_account)
+    key = deployment.config.log_archive.backend.key
+    return json.loads(s3.get_object(Bucket=STATE_BUCKET, Key=key)["Body"].read())
+
+
+def _destroy_log_archive(deployment: Deployment) -> tuple[dict, subprocess.CompletedProcess]:
+    before = stored_log_archive_state(deployment)
+    # prevent_destroy is checked while the destroy is planned, whatever a
+    # refresh would find, so skipping the refresh only saves time.
+    result = deployment.terraform(
+        LOG_ARCHIVE_STACK, "destroy", "-auto-approve", "-input=false", "-refresh=false", check=False
+    )
+    return before, result
+
+
+def _cdktf_deploy(
+    deployment: Deployment, output: Path
+) -> tuple[Path, subprocess.CompletedProcess] | None:
+    """`make deploy STACKS=member-stackset`, the deploy workflow's second job; None without cdktf."""
+    if not CDKTF.exists():
+        return None
+    make_deploy = [sys.executable, "-m", "tools.cdktf_cli", "deploy", MEMBER_STACKSET_STACK]
+    command = [*make_deploy, "--auto-approve", "--output", str(output)]
+    return output, run_with_cdktf(command, deployment)
+
+
+def run_with_cdktf(command: list[str], deployment: Deployment) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "SESSION_LOGS_CONFIG": str(deployment.config_file),
+        "TF_CLI_CONFIG_FILE": str(deployment.cli_config),
+        # Plain output: no colours, no progress spinner.
+        "CI": "1",
+        "FORCE_COLOR": "0",
+    }
+    return subprocess.run(
+        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def emulator_config(emulator: str, organization: Organization) -> dict:

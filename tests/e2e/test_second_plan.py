@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from config.schema import STACKS_IN_DEPLOY_ORDER
-from tools.plan import NO_CHANGES, plan_stack
+from tools.plan import NO_CHANGES
 
 
 @pytest.mark.parametrize("stack", STACKS_IN_DEPLOY_ORDER)
-def test_second_plan_reports_no_changes(deployment, stack, tmp_path):
-    planned = plan_stack(deployment.stack_dir(stack), tmp_path, deployment.cli_config)
+def test_second_plan_reports_no_changes(follow_ups, stack):
+    planned = follow_ups.second_plans[stack].result()
     summary = planned.summary.read_text()
     # The exit status of terraform plan -detailed-exitcode.
     assert planned.exit_code == NO_CHANGES, summary
