@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import TerraformIterator, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_aws.cloudformation_stack_set import (
     CloudformationStackSet,
     CloudformationStackSetAutoDeployment,
@@ -23,7 +23,11 @@ from modules.named_stack import DEFAULT_CHILD
 
 
 class OrganizationStackSet(Construct):
-    """The stack set and one stack set instance resource per region.
+    """The stack set and its stack set instances, one per region (for_each over the regions).
+
+    One for_each resource lists the OUs once, where a resource per region would
+    repeat all of them in every region: with hundreds of OUs that is most of
+    the synthesized Terraform and of the synth time.
 
     Auto-deployment gives accounts that join a target OU the stacks without a
     new apply; managed execution lets StackSets queue the per-region
@@ -69,21 +73,18 @@ class OrganizationStackSet(Construct):
             # was never set, so every plan would otherwise try to remove it.
             lifecycle=TerraformResourceLifecycle(ignore_changes=["administration_role_arn"]),
         )
-        self.instances = [
-            CloudformationStackSetInstance(
-                self,
-                f"instances-{region}",
-                provider=provider,
-                stack_set_name=self.stack_set.name,
-                call_as=call_as,
-                region=region,
-                deployment_targets=_deployment_targets(
-                    organizational_unit_ids, excluded_account_ids
-                ),
-                operation_preferences=_instance_preferences(operation_preferences),
-            )
-            for region in regions
-        ]
+        each_region = TerraformIterator.from_list(list(regions))
+        self.instances = CloudformationStackSetInstance(
+            self,
+            "instances",
+            provider=provider,
+            for_each=each_region,
+            stack_set_name=self.stack_set.name,
+            call_as=call_as,
+            region=Token.as_string(each_region.value),
+            deployment_targets=_deployment_targets(organizational_unit_ids, excluded_account_ids),
+            operation_preferences=_instance_preferences(operation_preferences),
+        )
 
 
 def _deployment_targets(

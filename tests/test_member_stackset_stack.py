@@ -101,32 +101,35 @@ def test_remote_state_reads_the_local_state_file_of_the_log_archive(default_synt
     assert remote["config"] == {"path": "../../../terraform.log-archive.tfstate"}
 
 
-def test_one_instance_resource_per_member_region_targets_the_ous(three_region_synth):
-    instances = three_region_synth.resources(STACK, "aws_cloudformation_stack_set_instance")
-    assert {i["region"] for i in instances.values()} == {"us-east-1", "eu-west-1", "ap-southeast-2"}
-    for address, instance in instances.items():
-        assert address == f"member_stack_set_instances_{instance['region'].replace('-', '_')}"
-        assert instance["stack_set_name"] == "${aws_cloudformation_stack_set.member_stack_set.name}"
-        assert instance["call_as"] == "DELEGATED_ADMIN"
-        assert instance["deployment_targets"] == {
-            "organizational_unit_ids": ["ou-test-workloads1", "r-test"]
-        }
-        assert instance["operation_preferences"] == {
-            "region_concurrency_type": "SEQUENTIAL",
-            "max_concurrent_percentage": 25,
-            "failure_tolerance_percentage": 10,
-        }
+def stack_set_instances(synth) -> dict:
+    [instances] = synth.resources(STACK, "aws_cloudformation_stack_set_instance").values()
+    return instances
+
+
+def test_stack_set_instances_cover_every_member_region_and_target_the_ous(three_region_synth):
+    instances = stack_set_instances(three_region_synth)
+    assert instances["for_each"] == '${toset(["us-east-1", "eu-west-1", "ap-southeast-2"])}'
+    assert instances["region"] == "${each.value}"
+    assert instances["stack_set_name"] == "${aws_cloudformation_stack_set.member_stack_set.name}"
+    assert instances["call_as"] == "DELEGATED_ADMIN"
+    assert instances["deployment_targets"] == {
+        "organizational_unit_ids": ["ou-test-workloads1", "r-test"]
+    }
+    assert instances["operation_preferences"] == {
+        "region_concurrency_type": "SEQUENTIAL",
+        "max_concurrent_percentage": 25,
+        "failure_tolerance_percentage": 10,
+    }
 
 
 def test_excluded_regions_and_accounts_get_no_stack_instances(every_option_synth):
-    instances = every_option_synth.resources(STACK, "aws_cloudformation_stack_set_instance")
-    assert {i["region"] for i in instances.values()} == {"us-east-1", "eu-central-1"}
-    for instance in instances.values():
-        assert instance["deployment_targets"] == {
-            "organizational_unit_ids": ["ou-test-workloads1"],
-            "accounts": ["888888888888", "999999999999"],
-            "account_filter_type": "DIFFERENCE",
-        }
+    instances = stack_set_instances(every_option_synth)
+    assert instances["for_each"] == '${toset(["us-east-1", "eu-central-1"])}'
+    assert instances["deployment_targets"] == {
+        "organizational_unit_ids": ["ou-test-workloads1"],
+        "accounts": ["888888888888", "999999999999"],
+        "account_filter_type": "DIFFERENCE",
+    }
 
 
 def test_config_values_reach_cloudformation_unchanged_through_terraform(every_option_synth):
