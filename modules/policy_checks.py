@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import jsii
 from cdktf import Annotations, IAspect, TerraformResource
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.kms_replica_key import KmsReplicaKey
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from constructs import IConstruct
 
 SUPPRESSIONS = "central-session-logs:suppressions"
@@ -25,11 +28,11 @@ _SCOPING_CONDITION_KEYS = {
     "aws:PrincipalAccount",
     "kms:CallerAccount",
 }
-_DATA_RESOURCES = {"aws_s3_bucket", "aws_kms_key", "aws_kms_replica_key"}
+_DATA_RESOURCES = (S3Bucket, KmsKey, KmsReplicaKey)
 # Where resources keep policy documents: bucket, key and IAM policies, role
 # trust policies, CloudWatch Logs destination access policies.
 _POLICY_ATTRIBUTES = ("policy_input", "assume_role_policy_input", "access_policy_input")
-_KEY_RESOURCES = {"aws_kms_key", "aws_kms_replica_key"}
+_KEY_RESOURCES = (KmsKey, KmsReplicaKey)
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,10 @@ class PolicyChecks:
     def visit(self, node: IConstruct) -> None:
         if not isinstance(node, TerraformResource):
             return
-        # Read once: every attribute read is a round trip to the jsii runtime.
-        resource_type = node.terraform_resource_type
+        # Every attribute read is a round trip to the jsii runtime, so the rules
+        # tell resource types apart by their Python class.
         for check in _CHECKS:
-            for finding in check(node, resource_type):
+            for finding in check(node):
                 if not _is_suppressed(node, finding):
                     Annotations.of(node).add_error(f"[{finding.rule}] {finding.message}")
 
@@ -76,28 +79,30 @@ def _is_suppressed(node: IConstruct, finding: Finding) -> bool:
     )
 
 
-def _kept_from_destroy(resource: TerraformResource, resource_type: str) -> Iterator[Finding]:
-    if resource_type in _DATA_RESOURCES:
+def _kept_from_destroy(resource: TerraformResource) -> Iterator[Finding]:
+    if isinstance(resource, _DATA_RESOURCES):
         lifecycle = resource.lifecycle
         if not (lifecycle and lifecycle.prevent_destroy):
             yield Finding("CSL-DATA-1", "holds audit data or its key and needs prevent_destroy")
 
 
-def _key_rotates(resource: TerraformResource, resource_type: str) -> Iterator[Finding]:
+def _key_rotates(resource: TerraformResource) -> Iterator[Finding]:
     # Replicas share the primary's rotation, so only primaries are checked.
-    if resource_type == "aws_kms_key" and not resource.enable_key_rotation_input:
+    if isinstance(resource, KmsKey) and not resource.enable_key_rotation_input:
         yield Finding("CSL-KMS-1", "customer managed keys must have automatic rotation on")
 
 
-def _key_deletion_waits(resource: TerraformResource, resource_type: str) -> Iterator[Finding]:
-    waits = resource_type not in _KEY_RESOURCES or (resource.deletion_window_in_days_input == 30)
+def _key_deletion_waits(resource: TerraformResource) -> Iterator[Finding]:
+    waits = not isinstance(resource, _KEY_RESOURCES) or (
+        resource.deletion_window_in_days_input == 30
+    )
     if not waits:
         yield Finding(
             "CSL-KMS-2", "keys must wait the maximum 30 days before deletion, to allow recovery"
         )
 
 
-def _policy_statements_are_scoped(resource: TerraformResource, _: str) -> Iterator[Finding]:
+def _policy_statements_are_scoped(resource: TerraformResource) -> Iterator[Finding]:
     for statement in _policy_statements(resource):
         if statement.get("Effect") != "Allow":
             continue
@@ -139,7 +144,7 @@ def _is_scoped(statement: dict) -> bool:
     return any(_SCOPING_CONDITION_KEYS & set(operator) for operator in conditions)
 
 
-_CHECKS: list[Callable[[TerraformResource, str], Iterator[Finding]]] = [
+_CHECKS: list[Callable[[TerraformResource], Iterator[Finding]]] = [
     _kept_from_destroy,
     _key_rotates,
     _key_deletion_waits,

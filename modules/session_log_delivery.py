@@ -143,7 +143,7 @@ class FirehoseSettings(Construct):
             log_group_name=f"{names.operations_log_group_prefix}firehose-processor",
             key_arn=key_arn,
         )
-        self.error_log_group = CloudwatchLogGroup(
+        error_log_group = CloudwatchLogGroup(
             self,
             "error-log-group",
             provider=provider,
@@ -151,18 +151,21 @@ class FirehoseSettings(Construct):
             retention_in_days=OPERATIONS_LOG_RETENTION_DAYS,
             kms_key_id=key_arn,
         )
-        self.role = IamRole(
+        # Read once: every attribute read is a round trip to the jsii runtime.
+        self.error_log_group_name: str = error_log_group.name
+        role = IamRole(
             self,
             "role",
             provider=provider,
             name=f"{names.prefix}-firehose",
             assume_role_policy=render_policy(policies.firehose_role_trust(account_id=account_id)),
         )
+        self.role_arn: str = role.arn
         self.role_policy = IamRolePolicy(
             self,
             "role-policy",
             provider=provider,
-            role=self.role.id,
+            role=role.id,
             name="deliver-session-logs",
             policy=render_policy(
                 policies.firehose_role_permissions(
@@ -171,7 +174,7 @@ class FirehoseSettings(Construct):
                     folders=[names.session_log_folder, names.session_log_error_folder],
                     key_arn=key_arn,
                     processor_arn=self.processor.arn,
-                    log_group_arn=self.error_log_group.arn,
+                    log_group_arn=error_log_group.arn,
                 )
             ),
         )
@@ -185,12 +188,12 @@ class FirehoseSettings(Construct):
             "error-log-stream",
             provider=self._provider,
             name=region,
-            log_group_name=self.error_log_group.name,
+            log_group_name=self.error_log_group_name,
         )
         names = self._names
         day = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}"
         return KinesisFirehoseDeliveryStreamExtendedS3Configuration(
-            role_arn=self.role.arn,
+            role_arn=self.role_arn,
             bucket_arn=self.bucket_arn,
             kms_key_arn=self.key_arn,
             prefix=(
@@ -213,7 +216,7 @@ class FirehoseSettings(Construct):
             cloudwatch_logging_options=(
                 KinesisFirehoseDeliveryStreamExtendedS3ConfigurationCloudwatchLoggingOptions(
                     enabled=True,
-                    log_group_name=self.error_log_group.name,
+                    log_group_name=self.error_log_group_name,
                     log_stream_name=log_stream.name,
                 )
             ),
@@ -266,6 +269,7 @@ class RegionalDelivery(Construct):
             # Firehose checks at creation that it can use the role.
             depends_on=[firehose.role_policy],
         )
+        stream_arn = self.stream.arn
         role = IamRole(
             self,
             "destination-role",
@@ -282,7 +286,7 @@ class RegionalDelivery(Construct):
             role=role.id,
             name="put-records-into-stream",
             policy=render_policy(
-                policies.destination_role_permissions(delivery_stream_arn=self.stream.arn)
+                policies.destination_role_permissions(delivery_stream_arn=stream_arn)
             ),
         )
         in_region = providers.in_region(region)
@@ -292,7 +296,7 @@ class RegionalDelivery(Construct):
             provider=in_region,
             name=Names.log_destination,
             role_arn=role.arn,
-            target_arn=self.stream.arn,
+            target_arn=stream_arn,
             # CloudWatch Logs sends a test record through the role when it
             # creates the destination, so the role must already work.
             depends_on=[role_policy],

@@ -51,11 +51,13 @@ class SessionLogKey(Construct):
             tags=JUST_IN_TIME_TAG,
             lifecycle=_kept_from_destroy(),
         )
+        # Read once: every attribute read is a round trip to the jsii runtime.
         self.key_id: str = self.primary.key_id
-        self.arn_by_region: dict[str, str] = {home_region: self.primary.arn}
+        self.primary_arn: str = self.primary.arn
+        self.arn_by_region: dict[str, str] = {home_region: self.primary_arn}
         KmsAlias(
             self, "alias", provider=providers.home, name=alias,
-            target_key_id=self.primary.key_id,
+            target_key_id=self.key_id,
         )  # fmt: skip
         for region in replica_regions:
             self.arn_by_region[region] = self._replica(providers, region, alias, policy_for_region)
@@ -73,7 +75,7 @@ class SessionLogKey(Construct):
             f"replica-{region}",
             provider=provider,
             description=f"Encrypts Session Manager logs and RDP recordings ({region} replica)",
-            primary_key_arn=self.primary.arn,
+            primary_key_arn=self.primary_arn,
             deletion_window_in_days=DELETION_WINDOW_DAYS,
             policy=render_policy(policy_for_region(region)),
             tags=JUST_IN_TIME_TAG,

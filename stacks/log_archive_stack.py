@@ -57,7 +57,7 @@ class LogArchiveStack(NamedStack):
             "central-log-bucket",
             provider=providers.home,
             name=names.bucket,
-            key_arn=self.key.primary.arn,
+            key_arn=self.key.primary_arn,
             policy=central_bucket_policy(
                 bucket_name=names.bucket, organization_id=config.organization_id
             ),
@@ -72,7 +72,7 @@ class LogArchiveStack(NamedStack):
             home_region=config.home_region,
             regions=config.deployment_regions,
             bucket_name=self.bucket.name,
-            key_arn=self.key.primary.arn,
+            key_arn=self.key.primary_arn,
             buffering=config.delivery,
         )
         caller = DataAwsCallerIdentity(self, "deploying-account", provider=providers.home)
