@@ -1,7 +1,8 @@
 """`make bench`: synth time and memory, stock provider import against the fast one.
 
-Each synth runs `main.py` in its own process, the two ways alternating so that
-a machine slowing down affects both alike. Wall time comes from the parent's
+Each synth runs `main.py` in its own process. A round runs the stock and the
+fast synth of the default config and the fast synth of the scale config back
+to back, so a machine slowing down affects all three alike. Wall time comes from the parent's
 clock; peak memory is the largest resident size of the synth's whole process
 tree (Python and the jsii Node process), sampled from /proc.
 """
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from modules.provider_import import STOCK_IMPORT_ENV_VAR
@@ -26,6 +27,10 @@ from tools.scale_config import SCALE_OU_COUNT, SCALE_REGIONS, write_scale_config
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
 SAMPLE_SECONDS = 0.02
+# The targets of issue 5, for a 2-core machine.
+TARGET_RATIO = 4
+TARGET_FAST_SECONDS = 5
+TARGET_SCALE_GROWTH = 0.15
 
 
 @dataclass(frozen=True)
@@ -96,12 +101,29 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def alternate(config: Path, runs: int) -> tuple[list[Run], list[Run]]:
-    stock, fast = [], []
-    for _ in range(runs):
-        stock.append(synth_once(config, stock=True))
-        fast.append(synth_once(config, stock=False))
-    return stock, fast
+SCALE = f"{SCALE_OU_COUNT} OUs, {len(SCALE_REGIONS)} regions"
+OUS_ONLY = f"{SCALE_OU_COUNT} OUs, the default regions"
+REGIONS_ONLY = f"{len(SCALE_REGIONS)} regions, the default OUs"
+
+
+@dataclass
+class Rounds:
+    """Per round, back to back: the stock and the fast synth of the default
+    config, then the fast synth of each grown config."""
+
+    stock: list[Run] = field(default_factory=list)
+    fast: list[Run] = field(default_factory=list)
+    grown: dict[str, list[Run]] = field(default_factory=dict)
+
+
+def run_rounds(default: Path, grown: dict[str, Path], rounds: int) -> Rounds:
+    runs = Rounds(grown={label: [] for label in grown})
+    for _ in range(rounds):
+        runs.stock.append(synth_once(default, stock=True))
+        runs.fast.append(synth_once(default, stock=False))
+        for label, config in grown.items():
+            runs.grown[label].append(synth_once(config, stock=False))
+    return runs
 
 
 def median_wall(runs: list[Run]) -> float:
@@ -112,38 +134,66 @@ def median_peak(runs: list[Run]) -> float:
     return statistics.median(r.peak_mib for r in runs)
 
 
-def report(label: str, stock: list[Run], fast: list[Run]) -> None:
-    ratio = statistics.median(
-        s.wall_seconds / f.wall_seconds for s, f in zip(stock, fast, strict=True)
+def median_ratio(numerators: list[Run], denominators: list[Run]) -> float:
+    """Median of per-round ratios: a round's runs ran back to back, under the same load."""
+    return statistics.median(
+        n.wall_seconds / d.wall_seconds for n, d in zip(numerators, denominators, strict=True)
     )
-    print(f"{label}: {len(stock)} runs each, alternating")
-    for name, runs in (("stock", stock), ("fast", fast)):
+
+
+def against(target: str, met: bool) -> str:
+    return f"  (target {target}: {'met' if met else 'NOT met'})"
+
+
+def report(runs: Rounds) -> None:
+    print(f"default config (config/default.yaml): {len(runs.fast)} rounds")
+    for name, kind in (("stock", runs.stock), ("fast", runs.fast)):
         print(
-            f"  {name:5}  median wall {median_wall(runs):6.2f} s   "
-            f"median peak memory {median_peak(runs):7.0f} MiB"
+            f"  {name:5}  median wall {median_wall(kind):6.2f} s   "
+            f"median peak memory {median_peak(kind):7.0f} MiB"
         )
-    print(f"  stock/fast wall ratio (median of pairs): {ratio:.2f}")
+    ratio = median_ratio(runs.stock, runs.fast)
+    print(
+        f"  stock/fast wall ratio: {ratio:.2f}"
+        + against(f">= {TARGET_RATIO}", ratio >= TARGET_RATIO)
+    )
+    fast = median_wall(runs.fast)
+    fast_met = fast <= TARGET_FAST_SECONDS
+    print(f"  fast synth wall: {fast:.2f} s" + against(f"<= {TARGET_FAST_SECONDS} s", fast_met))
+    for label, grown in runs.grown.items():
+        growth = median_ratio(grown, runs.fast) - 1
+        print(
+            f"{label}, fast: median wall {median_wall(grown):.2f} s, "
+            f"peak memory {median_peak(grown):.0f} MiB, {growth:+.0%} against the default"
+            + (
+                against(f"<= +{TARGET_SCALE_GROWTH:.0%}", growth <= TARGET_SCALE_GROWTH)
+                if label == SCALE
+                else ""
+            )
+        )
+    scale, default = runs.grown[SCALE][0].template_bytes, runs.fast[0].template_bytes
+    print(
+        f"member template: {scale} bytes with {SCALE}, {default} bytes with the default config"
+        + against("same size", scale == default)
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5, help="synths of each kind per config")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of all the synths")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    stock, fast = alternate(DEFAULT_CONFIG, args.runs)
-    report("default config (config/default.yaml)", stock, fast)
     with tempfile.TemporaryDirectory() as folder:
-        scale = write_scale_config(DEFAULT_CONFIG, Path(folder) / "scale.yaml")
-        scale_fast = [synth_once(scale, stock=False) for _ in range(args.runs)]
-    growth = median_wall(scale_fast) / median_wall(fast) - 1
-    print(
-        f"scale config ({SCALE_OU_COUNT} OUs, {len(SCALE_REGIONS)} regions), fast: "
-        f"median wall {median_wall(scale_fast):.2f} s, {growth:+.0%} against the default config"
-    )
-    print(
-        f"  member template: {scale_fast[0].template_bytes} bytes "
-        f"(default config: {fast[0].template_bytes} bytes)"
-    )
+        grown = {
+            SCALE: write_scale_config(DEFAULT_CONFIG, Path(folder) / "scale.yaml"),
+            OUS_ONLY: write_scale_config(
+                DEFAULT_CONFIG, Path(folder) / "ous.yaml", many_regions=False
+            ),
+            REGIONS_ONLY: write_scale_config(
+                DEFAULT_CONFIG, Path(folder) / "regions.yaml", many_ous=False
+            ),
+        }
+        report(run_rounds(DEFAULT_CONFIG, grown, args.rounds))
 
 
 if __name__ == "__main__":

@@ -19,10 +19,17 @@ SCALE_REGIONS = [
 SCALE_OU_COUNT = 500
 
 
-def write_scale_config(base: Path, destination: Path) -> Path:
-    """`base` with SCALE_OU_COUNT target OUs and all SCALE_REGIONS as member regions."""
+def write_scale_config(
+    base: Path, destination: Path, *, many_ous: bool = True, many_regions: bool = True
+) -> Path:
+    """`base` with SCALE_OU_COUNT target OUs and all SCALE_REGIONS as member regions.
+
+    Turning one of the two off shows what the other costs on its own.
+    """
     settings = yaml.safe_load(base.read_text(encoding="utf-8"))
-    settings["member_regions"] = SCALE_REGIONS
-    settings["target_ou_ids"] = [f"ou-scal-{index:08d}" for index in range(SCALE_OU_COUNT)]
+    if many_regions:
+        settings["member_regions"] = SCALE_REGIONS
+    if many_ous:
+        settings["target_ou_ids"] = [f"ou-scal-{index:08d}" for index in range(SCALE_OU_COUNT)]
     destination.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     return destination
