@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,6 +192,10 @@ class FollowUps:
     second_plans: dict[str, Future]
     refused_destroy: Future
     cdktf_deploy: Future
+
+    def wait(self) -> None:
+        """Until every follow-up has finished, and with it released its state lock."""
+        futures.wait([*self.second_plans.values(), self.refused_destroy, self.cdktf_deploy])
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,9 @@ from tests.e2e.conftest import STATE_BUCKET
 
 
 @pytest.fixture
-def state_bucket(deployment):
+def state_bucket(deployment, follow_ups):
+    # The lock checks need a state nobody else is working on.
+    follow_ups.wait()
     return deployment.client("s3", account=deployment.organization.management_account)
 
 
