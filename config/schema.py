@@ -399,6 +399,17 @@ class SessionLogsConfig(StrictModel):
         return [self.home_region, *self.replica_regions]
 
     @property
+    def account_wide_region(self) -> str:
+        """The deployment region whose stack instances hold each account's IAM policies.
+
+        IAM is global, and one copy of a policy per account, not one per
+        region, keeps the roles it is attached to under IAM's quota of managed
+        policies per role. The home region, unless it is excluded.
+        """
+        regions = self.deployment_regions
+        return self.home_region if self.home_region in regions else regions[0]
+
+    @property
     def deployment_regions(self) -> list[str]:
         """Member regions that get the member template and a delivery pipeline.
 

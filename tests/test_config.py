@@ -49,6 +49,16 @@ def test_replica_regions_are_the_member_regions_other_than_home():
     assert config.key_regions == ["eu-west-1", "us-east-1", "ap-southeast-2"]
 
 
+def test_account_wide_region_is_home_unless_the_home_region_is_excluded(tmp_path):
+    assert load_config(DEFAULT_CONFIG).account_wide_region == "ap-northeast-1"
+    home_excluded = with_changes(
+        tmp_path,
+        member_regions=["eu-west-1", "ap-northeast-1", "us-east-1"],
+        exclusions={"regions": ["ap-northeast-1"]},
+    )
+    assert load_config(home_excluded).account_wide_region == "eu-west-1"
+
+
 def test_defaults_apply_to_omitted_settings(tmp_path):
     config = load_config(with_changes(tmp_path, session=None, stack_set=None, tags=None))
     assert config.session.idle_session_timeout_minutes == 20

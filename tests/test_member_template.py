@@ -28,6 +28,13 @@ KEY_ARN = {
 }
 LOGS_SERVICE = {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}
 LOG_GROUP_ARN = {"Fn::GetAtt": ["SessionLogGroup", "Arn"]}
+ANY_REGION_KEY_ARN = {
+    "Fn::Sub": "arn:${AWS::Partition}:kms:*:${LogArchiveAccountId}:key/${LogArchiveKeyId}"
+}
+SESSION_LOG_GROUPS_ARN = {
+    "Fn::Sub": "arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:"
+    "session-manager-log-${AWS::AccountId}:*"
+}
 LOG_ARCHIVE_PARAMETERS = {"LogArchiveBucketName", "LogArchiveAccountId", "LogArchiveKeyId"}
 FUNCTIONS = {
     "SessionPreferencesFunction": ("session-preferences", "session_preferences_handler.py"),
@@ -77,6 +84,34 @@ def test_instance_policy_is_named_per_region_so_regions_do_not_collide(template)
     }
 
 
+def test_account_wide_resources_exist_only_in_the_account_wide_region(template):
+    assert template["Conditions"] == {
+        "InAccountWideRegion": {"Fn::Equals": [{"Ref": "AWS::Region"}, "ap-northeast-1"]}
+    }
+
+
+@pytest.mark.parametrize("fixture", ["template", "every_option_template"])
+def test_only_the_account_wide_region_holds_the_iam_policies_and_attaches_them(request, fixture):
+    # One copy per account: attached to a role once, not once per region, so
+    # roles stay within IAM's quota of managed policies per role.
+    template = request.getfixturevalue(fixture)
+    conditional = {
+        name for name, resource in template["Resources"].items() if "Condition" in resource
+    }
+    policies = {
+        name
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::IAM::ManagedPolicy"
+    }
+    assert policies <= conditional
+    attachment = {name for name in template["Resources"] if "InstancePolicyAttachment" in name}
+    assert attachment <= conditional
+    assert {template["Resources"][name]["Condition"] for name in conditional} == {
+        "InAccountWideRegion"
+    }
+    assert template["Outputs"]["InstancePolicyArn"]["Condition"] == "InAccountWideRegion"
+
+
 @pytest.mark.parametrize("fixture", ["template", "every_option_template"])
 def test_named_iam_resources_include_the_region(request, fixture):
     name_properties = {"AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::IAM::Role": "RoleName"}
@@ -104,10 +139,11 @@ def test_instance_policy_is_least_privilege(template):
         "logs:DescribeLogStreams",
         "logs:PutLogEvents",
     ]
-    assert write["Resource"] == LOG_GROUP_ARN
+    # The session log group and the key replica of every region, by name.
+    assert write["Resource"] == SESSION_LOG_GROUPS_ARN
     key = statements["UseSessionLogKeyThroughCloudWatchLogs"]
-    assert key["Resource"] == KEY_ARN
-    assert key["Condition"] == {"StringEquals": {"kms:ViaService": LOGS_SERVICE}}
+    assert key["Resource"] == ANY_REGION_KEY_ARN
+    assert key["Condition"] == {"StringLike": {"kms:ViaService": "logs.*.amazonaws.com"}}
     assert all(s["Effect"] == "Allow" for s in statements.values())
 
 
@@ -119,7 +155,7 @@ def test_instance_policy_adds_session_decryption_and_s3_uploads_when_configured(
         "Sid": "DecryptSessionData",
         "Effect": "Allow",
         "Action": "kms:Decrypt",
-        "Resource": KEY_ARN,
+        "Resource": ANY_REGION_KEY_ARN,
     }
     assert statements["UploadSessionLogs"]["Action"] == ["s3:PutObject", "s3:PutObjectAcl"]
     assert statements["UploadSessionLogs"]["Resource"] == {
@@ -152,7 +188,7 @@ def test_users_get_a_policy_for_encrypted_sessions_only_when_configured(
             "Sid": "EncryptSessionData",
             "Effect": "Allow",
             "Action": "kms:GenerateDataKey",
-            "Resource": KEY_ARN,
+            "Resource": ANY_REGION_KEY_ARN,
         }
     ]
 
@@ -302,6 +338,7 @@ def test_role_attachment_exists_only_with_role_names_and_may_attach_only_the_ins
     resources = every_option_template["Resources"]
     assert resources["InstancePolicyAttachment"] == {
         "Type": "Custom::InstancePolicyAttachment",
+        "Condition": "InAccountWideRegion",
         "Properties": {
             "ServiceToken": {"Fn::GetAtt": ["InstancePolicyAttachmentFunction", "Arn"]},
             "PolicyArn": {"Ref": "SessionLogInstancePolicy"},

@@ -45,6 +45,18 @@ REGIONAL_KEY_ARN = sub(
     f"arn:${{AWS::Partition}}:kms:${{AWS::Region}}:${{{LOG_ARCHIVE_ACCOUNT_ID}}}"
     f":key/${{{LOG_ARCHIVE_KEY_ID}}}"
 )
+# ... and in any region: the key of the account-wide policies.
+ANY_REGION_KEY_ARN = sub(
+    f"arn:${{AWS::Partition}}:kms:*:${{{LOG_ARCHIVE_ACCOUNT_ID}}}:key/${{{LOG_ARCHIVE_KEY_ID}}}"
+)
+SESSION_LOG_GROUPS_ARN = sub(
+    "arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:"
+    f"{Names.member_log_group_prefix}${{AWS::AccountId}}:*"
+)
+# True in the stack instances of the account-wide region (see
+# SessionLogsConfig.account_wide_region): only they hold the IAM policies
+# that serve every region, and attach them.
+IN_ACCOUNT_WIDE_REGION = "InAccountWideRegion"
 LOGS_SERVICE = sub("logs.${AWS::Region}.amazonaws.com")
 # The log archive has one destination per region, all with the same name.
 DESTINATION_ARN = sub(
@@ -83,23 +95,26 @@ ROLE_ATTACHMENT_FUNCTION = HandlerFunction(
 def build_member_template(config: SessionLogsConfig) -> dict:
     resources = {
         SESSION_LOG_GROUP: _session_log_group(),
-        INSTANCE_POLICY: _instance_policy(config),
         SUBSCRIPTION_ROLE: _subscription_role(),
         SUBSCRIPTION_FILTER: _subscription_filter(),
         **function_resources(PREFERENCES_FUNCTION, key_arn=REGIONAL_KEY_ARN),
         SESSION_PREFERENCES: _session_preferences(config),
         RDP_RECORDING_PREFERENCES: _rdp_recording_preferences(),
     }
+    account_wide = {INSTANCE_POLICY: _instance_policy(config)}
     outputs = {
         "SessionLogGroupName": {"Value": ref(SESSION_LOG_GROUP)},
-        "InstancePolicyArn": {"Value": ref(INSTANCE_POLICY)},
+        "InstancePolicyArn": _account_wide({"Value": ref(INSTANCE_POLICY)}),
     }
     if config.session.encryption == "central_key":
-        resources[SESSION_USER_POLICY] = _session_user_policy()
-        outputs["SessionEncryptionUserPolicyArn"] = {"Value": ref(SESSION_USER_POLICY)}
+        account_wide[SESSION_USER_POLICY] = _session_user_policy()
+        outputs["SessionEncryptionUserPolicyArn"] = _account_wide(
+            {"Value": ref(SESSION_USER_POLICY)}
+        )
     if config.instance_role_names:
-        resources.update(function_resources(ROLE_ATTACHMENT_FUNCTION, key_arn=REGIONAL_KEY_ARN))
-        resources[INSTANCE_ROLE_ATTACHMENT] = _instance_role_attachment()
+        account_wide.update(function_resources(ROLE_ATTACHMENT_FUNCTION, key_arn=REGIONAL_KEY_ARN))
+        account_wide[INSTANCE_ROLE_ATTACHMENT] = _instance_role_attachment()
+    resources.update({name: _account_wide(r) for name, r in account_wide.items()})
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": (
@@ -108,9 +123,17 @@ def build_member_template(config: SessionLogsConfig) -> dict:
             "recording preferences."
         ),
         "Parameters": _parameters(config),
+        "Conditions": {
+            IN_ACCOUNT_WIDE_REGION: {"Fn::Equals": [ref("AWS::Region"), config.account_wide_region]}
+        },
         "Resources": resources,
         "Outputs": outputs,
     }
+
+
+def _account_wide(entry: dict) -> dict:
+    """A resource or output that only the account-wide region's stack instance has."""
+    return {**entry, "Condition": IN_ACCOUNT_WIDE_REGION}
 
 
 def config_parameter_values(config: SessionLogsConfig) -> dict[str, str]:
@@ -229,14 +252,13 @@ def _instance_policy(config: SessionLogsConfig) -> dict:
     return {
         "Type": "AWS::IAM::ManagedPolicy",
         "Properties": {
-            # IAM is global: one name per region keeps the stack instances of
-            # one account from colliding.
+            # Named after the region that holds it: if the account-wide region
+            # changes, the new copy never collides with the old one.
             "ManagedPolicyName": sub(f"{Names.member_instance_policy_prefix}${{AWS::Region}}"),
-            "Description": "Lets instances write Session Manager logs where the preferences say",
+            "Description": "Lets instances in every region write Session Manager logs",
             "PolicyDocument": policies.instance_policy(
-                log_group_arn=get_att(SESSION_LOG_GROUP, "Arn"),
-                key_arn=REGIONAL_KEY_ARN,
-                logs_service=LOGS_SERVICE,
+                log_groups_arn=SESSION_LOG_GROUPS_ARN,
+                key_arn=ANY_REGION_KEY_ARN,
                 decrypts_session_data=config.session.encryption == "central_key",
                 s3_logging=s3_target,
             ),
@@ -250,7 +272,7 @@ def _session_user_policy() -> dict:
         "Properties": {
             "ManagedPolicyName": sub("session-manager-session-encryption-${AWS::Region}"),
             "Description": "Lets users and roles start sessions encrypted with the session key",
-            "PolicyDocument": policies.session_user_policy(key_arn=REGIONAL_KEY_ARN),
+            "PolicyDocument": policies.session_user_policy(key_arn=ANY_REGION_KEY_ARN),
         },
     }
 

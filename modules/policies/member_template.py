@@ -24,28 +24,34 @@ class S3LoggingTarget:
     kms_key_arn: Expression | None
 
 
+# CloudWatch Logs of any region, for the policies that serve every region.
+ANY_REGION_LOGS_SERVICE = "logs.*.amazonaws.com"
+
+
 def use_key_through_cloudwatch_logs(
     *, sid: str, key_arn: Expression, logs_service: Expression
 ) -> dict:
     # CloudWatch Logs checks that its caller may use the group's key through
     # CloudWatch Logs (CloudWatch Logs user guide, "Encrypt log data using AWS KMS").
+    operator = "StringLike" if logs_service == ANY_REGION_LOGS_SERVICE else "StringEquals"
     return {
         "Sid": sid,
         "Effect": "Allow",
         "Action": CLOUDWATCH_LOGS_KEY_ACTIONS,
         "Resource": key_arn,
-        "Condition": {"StringEquals": {"kms:ViaService": logs_service}},
+        "Condition": {operator: {"kms:ViaService": logs_service}},
     }
 
 
 def instance_policy(
     *,
-    log_group_arn: Expression,
+    log_groups_arn: Expression,
     key_arn: Expression,
-    logs_service: Expression,
     decrypts_session_data: bool,
     s3_logging: S3LoggingTarget | None,
 ) -> PolicyDocument:
+    # One policy for every region of the account: `log_groups_arn` and
+    # `key_arn` name the session log group and the key in any region.
     statements = [
         {
             # The agent checks the group's encryption before it streams.
@@ -58,10 +64,12 @@ def instance_policy(
             "Sid": "WriteSessionLogStreams",
             "Effect": "Allow",
             "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-            "Resource": log_group_arn,
+            "Resource": log_groups_arn,
         },
         use_key_through_cloudwatch_logs(
-            sid="UseSessionLogKeyThroughCloudWatchLogs", key_arn=key_arn, logs_service=logs_service
+            sid="UseSessionLogKeyThroughCloudWatchLogs",
+            key_arn=key_arn,
+            logs_service=ANY_REGION_LOGS_SERVICE,
         ),
     ]
     if decrypts_session_data:

@@ -57,12 +57,17 @@ def test_every_account_of_every_target_ou_has_an_instance_in_every_region(
 
 
 @pytest.mark.parametrize("region", MEMBER_REGIONS)
-def test_member_accounts_got_the_log_group_and_the_instance_policy(deployment, region):
+def test_member_accounts_got_the_log_group_in_every_region(deployment, region):
     for account in deployment.organization.member_account_by_ou.values():
         logs = deployment.client("logs", account=account, region=region)
         group_name = f"{deployment.config.names.member_log_group_prefix}{account}"
         [group] = logs.describe_log_groups(logGroupNamePrefix=group_name)["logGroups"]
         assert group["retentionInDays"] == 3
+
+
+def test_member_accounts_got_one_instance_policy_from_the_home_region(deployment):
+    prefix = deployment.config.names.member_instance_policy_prefix
+    for account in deployment.organization.member_account_by_ou.values():
         iam = deployment.client("iam", account=account, region=HOME_REGION)
         policies = {p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]}
-        assert f"{deployment.config.names.member_instance_policy_prefix}{region}" in policies
+        assert {name for name in policies if name.startswith(prefix)} == {f"{prefix}{HOME_REGION}"}
