@@ -241,6 +241,10 @@ class ShellProfileConfig(StrictModel):
     windows: ShellProfile = ""
     linux: ShellProfile = ""
 
+    @property
+    def configured(self) -> bool:
+        return bool(self.windows or self.linux)
+
 
 class SessionConfig(StrictModel):
     idle_session_timeout_minutes: int = Field(20, ge=1, le=60)
@@ -252,6 +256,10 @@ class SessionConfig(StrictModel):
     s3_logging: S3LoggingConfig | None = None
     run_as: RunAsConfig = RunAsConfig()
     shell_profile: ShellProfileConfig = ShellProfileConfig()
+
+    @property
+    def encrypts_with_central_key(self) -> bool:
+        return self.encryption == "central_key"
 
     @field_validator("log_retention_days")
     @classmethod

@@ -54,13 +54,12 @@ class SessionLogKey(Construct):
         # Read once: every attribute read is a round trip to the jsii runtime.
         self.key_id: str = self.primary.key_id
         self.primary_arn: str = self.primary.arn
-        self.arn_by_region: dict[str, str] = {home_region: self.primary_arn}
         KmsAlias(
             self, "alias", provider=providers.home, name=alias,
             target_key_id=self.key_id,
         )  # fmt: skip
         for region in replica_regions:
-            self.arn_by_region[region] = self._replica(providers, region, alias, policy_for_region)
+            self._replica(providers, region, alias, policy_for_region)
 
     def _replica(
         self,
@@ -68,7 +67,7 @@ class SessionLogKey(Construct):
         region: str,
         alias: str,
         policy_for_region: Callable[[str], PolicyDocument],
-    ) -> str:
+    ) -> None:
         provider = providers.in_region(region)
         replica = KmsReplicaKey(
             self,
@@ -85,7 +84,6 @@ class SessionLogKey(Construct):
             self, f"replica-{region}-alias", provider=provider, name=alias,
             target_key_id=replica.key_id,
         )  # fmt: skip
-        return replica.arn
 
 
 def _kept_from_destroy() -> TerraformResourceLifecycle:

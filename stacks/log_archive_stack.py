@@ -91,5 +91,5 @@ def key_policy(config: SessionLogsConfig, region: str) -> PolicyDocument:
         log_group_prefixes=[names.member_log_group_prefix, names.operations_log_group_prefix],
         bucket_name=names.bucket,
         bucket_region=config.home_region,
-        encrypts_session_data=config.session.encryption == "central_key",
+        encrypts_session_data=config.session.encrypts_with_central_key,
     )

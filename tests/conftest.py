@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from config import load_config
+from config.loader import DEFAULT_CONFIG
 from config.schema import SessionLogsConfig
 from modules.provider_import import import_provider_package
 
@@ -23,7 +24,6 @@ import_provider_package()
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 E2E_TESTS = Path(__file__).parent / "e2e"
-DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
 THREE_REGIONS_CONFIG = FIXTURES / "three-regions.yaml"
 EVERY_OPTION_CONFIG = FIXTURES / "every-option.yaml"
 

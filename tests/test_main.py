@@ -17,11 +17,17 @@ from tests.test_policy_checks import checked_stack, good_key
 JSII_BANNER_SWITCH = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
 
 
-def run_main(config: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
+def run_main(config: Path, outdir: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    """main.py in a process of its own, as users run it."""
     # Without the variable that silences jsii's Node end-of-life banner: main.py
-    # must silence it itself, as users run it.
+    # must silence it itself.
     inherited = {k: v for k, v in os.environ.items() if k != JSII_BANNER_SWITCH}
-    env = {**inherited, "SESSION_LOGS_CONFIG": str(config), "CDKTF_OUTDIR": str(outdir)}
+    env = {
+        **inherited,
+        "SESSION_LOGS_CONFIG": str(config),
+        "CDKTF_OUTDIR": str(outdir),
+        **extra_env,
+    }
     return subprocess.run(
         [sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
     )

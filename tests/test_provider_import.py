@@ -10,6 +10,7 @@ from pathlib import Path
 
 from modules.provider_import import PACKAGE, STOCK_IMPORT_ENV_VAR
 from tests.conftest import PROJECT_ROOT, THREE_REGIONS_CONFIG
+from tests.test_main import run_main
 
 LAZY_INDEX = PROJECT_ROOT / "modules" / "lazy_provider_index.js"
 PROVIDER_INDEX_HEAD = (
@@ -20,16 +21,8 @@ PROVIDER_INDEX_HEAD = (
 )
 
 
-def synth_in_own_process(outdir: Path, *, stock: bool) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SESSION_LOGS_CONFIG": str(THREE_REGIONS_CONFIG),
-        "CDKTF_OUTDIR": str(outdir),
-        STOCK_IMPORT_ENV_VAR: "1" if stock else "0",
-    }
-    return subprocess.run(
-        [sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
-    )
+def synth(outdir: Path, *, stock: bool) -> subprocess.CompletedProcess[str]:
+    return run_main(THREE_REGIONS_CONFIG, outdir, **{STOCK_IMPORT_ENV_VAR: "1" if stock else "0"})
 
 
 def stack_files(outdir: Path) -> dict[str, bytes]:
@@ -42,8 +35,8 @@ def stack_files(outdir: Path) -> dict[str, bytes]:
 def test_fast_and_stock_imports_synthesize_identical_files(tmp_path):
     # Both synth in separate processes at once; the stock one dominates the wait.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        stock = pool.submit(synth_in_own_process, tmp_path / "stock", stock=True)
-        fast = pool.submit(synth_in_own_process, tmp_path / "fast", stock=False)
+        stock = pool.submit(synth, tmp_path / "stock", stock=True)
+        fast = pool.submit(synth, tmp_path / "fast", stock=False)
     for result in (stock.result(), fast.result()):
         assert result.returncode == 0, result.stderr
     stock_files, fast_files = stack_files(tmp_path / "stock"), stack_files(tmp_path / "fast")

@@ -11,26 +11,21 @@ from config.provider_locks import lock_file
 from tools.terraform_cli import (
     TerraformUnavailable,
     find_provider_mirror,
+    mirror_cli_config,
     run_terraform,
     terraform_binary,
-    write_cli_config,
 )
 
 pytestmark = pytest.mark.terraform
 
 
-def provider_version(synth) -> str:
-    return synth.stack("log-archive")["terraform"]["required_providers"]["aws"]["version"]
-
-
 @pytest.fixture(scope="module")
-def cli_config(default_synth, tmp_path_factory) -> Path:
+def cli_config(tmp_path_factory) -> Path:
     try:
         terraform_binary()
-        mirror = find_provider_mirror(provider_version(default_synth))
+        return mirror_cli_config(tmp_path_factory.mktemp("terraform"))
     except TerraformUnavailable as missing:
         pytest.skip(f"TERRAFORM VALIDATION NOT RUN: {missing}")
-    return write_cli_config(mirror, tmp_path_factory.mktemp("terraform") / "terraformrc")
 
 
 @pytest.mark.parametrize(

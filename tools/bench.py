@@ -1,10 +1,11 @@
 """`make bench`: synth time and memory, stock provider import against the fast one.
 
 Each synth runs `main.py` in its own process. A round runs the stock and the
-fast synth of the default config and the fast synth of the scale config back
-to back, so a machine slowing down affects all three alike. Wall time comes from the parent's
-clock; peak memory is the largest resident size of the synth's whole process
-tree (Python and the jsii Node process), sampled from /proc.
+fast synth of the default config and the fast synth of each grown config back
+to back, so a machine slowing down affects them all alike. Wall time comes
+from the parent's clock; peak memory is the largest resident size of the
+synth's whole process tree (Python and the jsii Node process), sampled from
+/proc.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from config.loader import DEFAULT_CONFIG
 from modules.provider_import import STOCK_IMPORT_ENV_VAR
 from tools.scale_config import SCALE_OU_COUNT, SCALE_REGIONS, write_scale_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.yaml"
 SAMPLE_SECONDS = 0.02
 # The targets of issue 5, for a 2-core machine.
 TARGET_RATIO = 4

@@ -18,11 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from config.provider_locks import lock_file
 from config.schema import STACKS_IN_DEPLOY_ORDER, in_deploy_order
-from tools.terraform_cli import cli_config_for_this_machine, locked_provider_version
+from tools.terraform_cli import PROJECT_ROOT, cli_config_for_this_machine
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
 
 
@@ -43,8 +41,7 @@ def cdktf_commands(
 
 def cdktf_env() -> dict[str, str]:
     env = dict(os.environ)
-    version = locked_provider_version(lock_file(STACKS_IN_DEPLOY_ORDER[0]))
-    cli_config = cli_config_for_this_machine(version, PROJECT_ROOT / "build" / "terraform")
+    cli_config = cli_config_for_this_machine()
     if cli_config:
         env["TF_CLI_CONFIG_FILE"] = str(cli_config)
     # Without it cdktf and terraform call HashiCorp's checkpoint service for

@@ -17,10 +17,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from config.provider_locks import lock_file
 from config.schema import in_deploy_order
 from tools.plan_summary import summarize
-from tools.terraform_cli import cli_config_for_this_machine, locked_provider_version, run_terraform
+from tools.terraform_cli import cli_config_for_this_machine, run_terraform
 
 # terraform plan -detailed-exitcode: 0 no changes, 2 changes, anything else an error.
 NO_CHANGES, CHANGES = 0, 2
@@ -74,8 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     args.plan_dir.mkdir(parents=True, exist_ok=True)
-    version = locked_provider_version(lock_file(stacks[0]))
-    cli_config = cli_config_for_this_machine(version, Path("build/terraform").resolve())
+    cli_config = cli_config_for_this_machine()
     for stack in stacks:
         try:
             planned = plan_stack(args.outdir / "stacks" / stack, args.plan_dir, cli_config)

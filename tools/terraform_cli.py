@@ -18,6 +18,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from config.provider_locks import lock_file
+from config.schema import LOG_ARCHIVE_STACK
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIRROR_ENV_VAR = "SESSION_LOGS_PROVIDER_MIRROR"
 AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
 
@@ -84,15 +88,22 @@ def write_cli_config(mirror: Path, path: Path) -> Path:
     return path
 
 
-def cli_config_for_this_machine(provider_version: str, folder: Path) -> Path | None:
-    """A mirror-only CLI config if this machine has the mirror, else None (Terraform's defaults)."""
+def mirror_cli_config(folder: Path) -> Path:
+    """A CLI config in `folder` that installs the provider version of the committed
+    lock files (every stack locks the same) from this machine's mirror only."""
+    version = locked_provider_version(lock_file(LOG_ARCHIVE_STACK))
+    return write_cli_config(find_provider_mirror(version), folder / "terraformrc")
+
+
+def cli_config_for_this_machine() -> Path | None:
+    """The mirror-only CLI config in build/terraform if this machine has the mirror,
+    else None (Terraform's defaults)."""
     try:
-        mirror = find_provider_mirror(provider_version)
+        return mirror_cli_config(PROJECT_ROOT / "build" / "terraform")
     except TerraformUnavailable:
         if os.environ.get(MIRROR_ENV_VAR):
             raise
         return None
-    return write_cli_config(mirror, folder / "terraformrc")
 
 
 def locked_provider_version(lock_file: Path) -> str:

@@ -57,7 +57,6 @@ SESSION_LOG_GROUPS_ARN = sub(
 # SessionLogsConfig.account_wide_region): only they hold the IAM policies
 # that serve every region, and attach them.
 IN_ACCOUNT_WIDE_REGION = "InAccountWideRegion"
-LOGS_SERVICE = sub("logs.${AWS::Region}.amazonaws.com")
 # The log archive has one destination per region, all with the same name.
 DESTINATION_ARN = sub(
     f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{{LOG_ARCHIVE_ACCOUNT_ID}}}"
@@ -106,7 +105,7 @@ def build_member_template(config: SessionLogsConfig) -> dict:
         "SessionLogGroupName": {"Value": ref(SESSION_LOG_GROUP)},
         "InstancePolicyArn": _account_wide({"Value": ref(INSTANCE_POLICY)}),
     }
-    if config.session.encryption == "central_key":
+    if config.session.encrypts_with_central_key:
         account_wide[SESSION_USER_POLICY] = _session_user_policy()
         outputs["SessionEncryptionUserPolicyArn"] = _account_wide(
             {"Value": ref(SESSION_USER_POLICY)}
@@ -149,7 +148,7 @@ def config_parameter_values(config: SessionLogsConfig) -> dict[str, str]:
     }
     if session.run_as.enabled:
         values[RUN_AS_DEFAULT_USER] = session.run_as.default_user
-    if _has_shell_profile(config):
+    if session.shell_profile.configured:
         values[SHELL_PROFILE_WINDOWS] = session.shell_profile.windows
         values[SHELL_PROFILE_LINUX] = session.shell_profile.linux
     if s3 := session.s3_logging:
@@ -164,11 +163,6 @@ def config_parameter_values(config: SessionLogsConfig) -> dict[str, str]:
 
 def render_template(template: dict) -> str:
     return json.dumps(template, indent=1, sort_keys=True)
-
-
-def _has_shell_profile(config: SessionLogsConfig) -> bool:
-    profile = config.session.shell_profile
-    return bool(profile.windows or profile.linux)
 
 
 def _parameters(config: SessionLogsConfig) -> dict:
@@ -259,7 +253,7 @@ def _instance_policy(config: SessionLogsConfig) -> dict:
             "PolicyDocument": policies.instance_policy(
                 log_groups_arn=SESSION_LOG_GROUPS_ARN,
                 key_arn=ANY_REGION_KEY_ARN,
-                decrypts_session_data=config.session.encryption == "central_key",
+                decrypts_session_data=config.session.encrypts_with_central_key,
                 s3_logging=s3_target,
             ),
         },
@@ -286,7 +280,7 @@ def _subscription_role() -> dict:
         "Type": "AWS::IAM::Role",
         "Properties": {
             "RoleName": sub(f"{Names.prefix}-subscription-${{AWS::Region}}"),
-            "AssumeRolePolicyDocument": policies.service_trust(LOGS_SERVICE),
+            "AssumeRolePolicyDocument": policies.service_trust(policies.REGIONAL_LOGS_SERVICE),
             "Policies": [
                 {
                     "PolicyName": "validate-subscription",
@@ -337,14 +331,14 @@ def _session_inputs(config: SessionLogsConfig) -> dict:
         "cloudWatchEncryptionEnabled": True,
         "idleSessionTimeout": ref(IDLE_SESSION_TIMEOUT),
         "maxSessionDuration": ref(MAX_SESSION_DURATION),
-        "kmsKeyId": REGIONAL_KEY_ARN if session.encryption == "central_key" else "",
+        "kmsKeyId": REGIONAL_KEY_ARN if session.encrypts_with_central_key else "",
         "s3BucketName": ref(S3_LOG_BUCKET) if s3 else "",
         "s3KeyPrefix": ref(S3_LOG_KEY_PREFIX) if s3 else "",
         "s3EncryptionEnabled": s3.encryption_enabled if s3 else True,
         "runAsEnabled": session.run_as.enabled,
         "runAsDefaultUser": ref(RUN_AS_DEFAULT_USER) if session.run_as.enabled else "",
     }
-    if _has_shell_profile(config):
+    if session.shell_profile.configured:
         inputs["shellProfile"] = {
             "windows": ref(SHELL_PROFILE_WINDOWS),
             "linux": ref(SHELL_PROFILE_LINUX),

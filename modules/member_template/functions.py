@@ -62,7 +62,6 @@ class HandlerFunction:
 
 def function_resources(function: HandlerFunction, *, key_arn: dict) -> dict[str, dict]:
     """The function, its role and its encrypted log group."""
-    logs_service = sub("logs.${AWS::Region}.amazonaws.com")
     return {
         function.log_group_id: {
             "Type": "AWS::Logs::LogGroup",
@@ -85,7 +84,6 @@ def function_resources(function: HandlerFunction, *, key_arn: dict) -> dict[str,
                             *policies.function_logging(
                                 log_group_arn=get_att(function.log_group_id, "Arn"),
                                 key_arn=key_arn,
-                                logs_service=logs_service,
                             ),
                             *function.statements,
                         ),

@@ -24,22 +24,28 @@ class S3LoggingTarget:
     kms_key_arn: Expression | None
 
 
-# CloudWatch Logs of any region, for the policies that serve every region.
+# CloudWatch Logs of the stack's region, and of any region for the policies
+# that serve every region.
+REGIONAL_LOGS_SERVICE = {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}
 ANY_REGION_LOGS_SERVICE = "logs.*.amazonaws.com"
 
 
 def use_key_through_cloudwatch_logs(
-    *, sid: str, key_arn: Expression, logs_service: Expression
+    *, sid: str, key_arn: Expression, any_region: bool = False
 ) -> dict:
     # CloudWatch Logs checks that its caller may use the group's key through
     # CloudWatch Logs (CloudWatch Logs user guide, "Encrypt log data using AWS KMS").
-    operator = "StringLike" if logs_service == ANY_REGION_LOGS_SERVICE else "StringEquals"
+    via = (
+        {"StringLike": {"kms:ViaService": ANY_REGION_LOGS_SERVICE}}
+        if any_region
+        else {"StringEquals": {"kms:ViaService": REGIONAL_LOGS_SERVICE}}
+    )
     return {
         "Sid": sid,
         "Effect": "Allow",
         "Action": CLOUDWATCH_LOGS_KEY_ACTIONS,
         "Resource": key_arn,
-        "Condition": {operator: {"kms:ViaService": logs_service}},
+        "Condition": via,
     }
 
 
@@ -67,9 +73,7 @@ def instance_policy(
             "Resource": log_groups_arn,
         },
         use_key_through_cloudwatch_logs(
-            sid="UseSessionLogKeyThroughCloudWatchLogs",
-            key_arn=key_arn,
-            logs_service=ANY_REGION_LOGS_SERVICE,
+            sid="UseSessionLogKeyThroughCloudWatchLogs", key_arn=key_arn, any_region=True
         ),
     ]
     if decrypts_session_data:
@@ -154,9 +158,7 @@ def subscription_role_permissions(*, log_group_arn: Expression) -> PolicyDocumen
     )
 
 
-def function_logging(
-    *, log_group_arn: Expression, key_arn: Expression, logs_service: Expression
-) -> list[dict]:
+def function_logging(*, log_group_arn: Expression, key_arn: Expression) -> list[dict]:
     return [
         {
             "Sid": "WriteOwnLogs",
@@ -164,9 +166,7 @@ def function_logging(
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": log_group_arn,
         },
-        use_key_through_cloudwatch_logs(
-            sid="UseLogKeyThroughCloudWatchLogs", key_arn=key_arn, logs_service=logs_service
-        ),
+        use_key_through_cloudwatch_logs(sid="UseLogKeyThroughCloudWatchLogs", key_arn=key_arn),
     ]
 
 

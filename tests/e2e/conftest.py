@@ -26,7 +26,6 @@ import pytest
 import yaml
 
 from config import load_config
-from config.provider_locks import lock_file
 from config.schema import (
     LOG_ARCHIVE_STACK,
     MEMBER_STACKSET_STACK,
@@ -38,11 +37,9 @@ from tools.cdktf_cli import CDKTF, PROJECT_ROOT
 from tools.plan import StackPlan, plan_stack
 from tools.terraform_cli import (
     TerraformUnavailable,
-    find_provider_mirror,
-    locked_provider_version,
+    mirror_cli_config,
     run_terraform,
     terraform_binary,
-    write_cli_config,
 )
 
 HOME_REGION = "ap-northeast-1"
@@ -116,10 +113,9 @@ class Deployment:
 def terraform_cli_config(tmp_path_factory) -> Path:
     try:
         terraform_binary()
-        mirror = find_provider_mirror(locked_provider_version(lock_file(LOG_ARCHIVE_STACK)))
+        return mirror_cli_config(tmp_path_factory.mktemp("terraform"))
     except TerraformUnavailable as missing:
         pytest.skip(f"END-TO-END TESTS NOT RUN: {missing}")
-    return write_cli_config(mirror, tmp_path_factory.mktemp("terraform") / "terraformrc")
 
 
 @pytest.fixture(scope="session")
