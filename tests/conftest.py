@@ -61,7 +61,7 @@ class Synthesized:
         return self.resources(name, resource_type)[address]
 
 
-def _synthesize(config_file: Path, outdir: Path) -> Synthesized:
+def synthesize_config(config_file: Path, outdir: Path) -> Synthesized:
     from stacks.app import build_app
 
     config = load_config(config_file)
@@ -72,14 +72,14 @@ def _synthesize(config_file: Path, outdir: Path) -> Synthesized:
 
 @pytest.fixture(scope="session")
 def default_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return _synthesize(DEFAULT_CONFIG, tmp_path_factory.mktemp("default-synth"))
+    return synthesize_config(DEFAULT_CONFIG, tmp_path_factory.mktemp("default-synth"))
 
 
 @pytest.fixture(scope="session")
 def three_region_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return _synthesize(THREE_REGIONS_CONFIG, tmp_path_factory.mktemp("three-region-synth"))
+    return synthesize_config(THREE_REGIONS_CONFIG, tmp_path_factory.mktemp("three-region-synth"))
 
 
 @pytest.fixture(scope="session")
 def every_option_synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return _synthesize(EVERY_OPTION_CONFIG, tmp_path_factory.mktemp("every-option-synth"))
+    return synthesize_config(EVERY_OPTION_CONFIG, tmp_path_factory.mktemp("every-option-synth"))

@@ -5,25 +5,19 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from config import load_config
 from modules.aws_providers import EMULATED_SERVICES
-from tests.conftest import THREE_REGIONS_CONFIG
+from tests.conftest import THREE_REGIONS_CONFIG, synthesize_config
 
 EMULATOR = "http://127.0.0.1:4566"
 
 
 @pytest.fixture(scope="module")
 def emulator_synth(tmp_path_factory):
-    from stacks.app import build_app
-    from tests.conftest import Synthesized
-
     folder = tmp_path_factory.mktemp("emulator-synth")
     settings = yaml.safe_load(THREE_REGIONS_CONFIG.read_text())
     config_file = folder / "config.yaml"
     config_file.write_text(yaml.safe_dump({**settings, "emulator_endpoint": EMULATOR}))
-    config = load_config(config_file)
-    build_app(config, outdir=folder / "out", final_outdir=folder / "out").synth()
-    return Synthesized(folder / "out", config)
+    return synthesize_config(config_file, folder / "out")
 
 
 @pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
