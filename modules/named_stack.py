@@ -26,9 +26,10 @@ class NamedStack(TerraformStack):
         self._logical_id_owners: dict[str, str] = {}
 
     def _allocate_logical_id(self, tf_element: TerraformElement) -> str:
-        # One call across jsii for the path instead of one per scope: construct
+        # One call across jsii for the path instead of one per scope: a
+        # construct's string form is its path (constructs 10), and construct
         # ids cannot contain "/", so the path splits back into them.
-        path = tf_element.node.path
+        path = tf_element.to_string()
         ids = [part for part in path.split("/")[1:] if part != DEFAULT_CHILD]
         logical_id = _NOT_IN_NAMES.sub("_", "_".join(ids))
         owner = self._logical_id_owners.setdefault(logical_id, path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 import jsii
 from cdktf import Annotations, IAspect, TerraformResource
@@ -18,7 +19,6 @@ from cdktf_cdktf_provider_aws.kms_replica_key import KmsReplicaKey
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from constructs import IConstruct
 
-SUPPRESSIONS = "central-session-logs:suppressions"
 MIN_REASON_LENGTH = 20
 # Condition keys that tie a statement with an open principal to our organization or account.
 _SCOPING_CONDITION_KEYS = {
@@ -31,7 +31,7 @@ _SCOPING_CONDITION_KEYS = {
 _DATA_RESOURCES = (S3Bucket, KmsKey, KmsReplicaKey)
 # Where resources keep policy documents: bucket, key and IAM policies, role
 # trust policies, CloudWatch Logs destination access policies.
-_POLICY_ATTRIBUTES = ("policy_input", "assume_role_policy_input", "access_policy_input")
+_POLICY_ARGUMENTS = ("policy", "assume_role_policy", "access_policy")
 _KEY_RESOURCES = (KmsKey, KmsReplicaKey)
 
 
@@ -44,6 +44,22 @@ class Finding:
     subject: str | None = None
 
 
+@dataclass(frozen=True)
+class Suppression:
+    rule: str
+    reason: str
+    applies_to: str | None
+
+    def covers(self, finding: Finding) -> bool:
+        return self.rule == finding.rule and self.applies_to in (None, finding.subject)
+
+
+# Kept on the Python side, keyed by the construct: jsii hands the Aspect the
+# same Python objects, where construct metadata would cost about ten round
+# trips to the jsii runtime per finding.
+_suppressions: WeakKeyDictionary[IConstruct, list[Suppression]] = WeakKeyDictionary()
+
+
 def suppress(construct: IConstruct, rule: str, reason: str, applies_to: str | None = None) -> None:
     """Accepts a rule's finding on `construct` (or one policy statement of it) for a stated reason."""
     if len(reason.strip()) < MIN_REASON_LENGTH:
@@ -51,59 +67,69 @@ def suppress(construct: IConstruct, rule: str, reason: str, applies_to: str | No
             f"suppressing {rule} on {construct.node.path} needs a reason of at least "
             f"{MIN_REASON_LENGTH} characters, got {reason!r}"
         )
-    construct.node.add_metadata(
-        SUPPRESSIONS, {"rule": rule, "reason": reason, "applies_to": applies_to}
-    )
+    _suppressions.setdefault(construct, []).append(Suppression(rule, reason, applies_to))
 
 
 @jsii.implements(IAspect)
 class PolicyChecks:
     def visit(self, node: IConstruct) -> None:
-        if not isinstance(node, TerraformResource):
+        # Every read is a round trip to the jsii runtime, so the rules tell
+        # resource types apart by their Python class and read the arguments of
+        # a resource they inspect in one call.
+        if not (isinstance(node, _DATA_RESOURCES) or _holds_a_policy(node)):
             return
-        # Every attribute read is a round trip to the jsii runtime, so the rules
-        # tell resource types apart by their Python class.
+        arguments = _terraform_arguments(node)
         for check in _CHECKS:
-            for finding in check(node):
+            for finding in check(node, arguments):
                 if not _is_suppressed(node, finding):
                     Annotations.of(node).add_error(f"[{finding.rule}] {finding.message}")
 
 
-def _is_suppressed(node: IConstruct, finding: Finding) -> bool:
-    return any(
-        entry.data["rule"] == finding.rule
-        and entry.data.get("applies_to") in (None, finding.subject)
-        for scope in node.node.scopes
-        for entry in scope.node.metadata
-        if entry.type == SUPPRESSIONS
+def _holds_a_policy(node: IConstruct) -> bool:
+    return isinstance(node, TerraformResource) and any(
+        hasattr(type(node), f"{argument}_input") for argument in _POLICY_ARGUMENTS
     )
 
 
-def _kept_from_destroy(resource: TerraformResource) -> Iterator[Finding]:
-    if isinstance(resource, _DATA_RESOURCES):
-        lifecycle = resource.lifecycle
-        if not (lifecycle and lifecycle.prevent_destroy):
-            yield Finding("CSL-DATA-1", "holds audit data or its key and needs prevent_destroy")
+def _terraform_arguments(resource: TerraformResource) -> dict:
+    """The resource's block of Terraform JSON, its tokens not yet resolved."""
+    [blocks] = resource.to_terraform()["resource"].values()
+    [arguments] = blocks.values()
+    return arguments
 
 
-def _key_rotates(resource: TerraformResource) -> Iterator[Finding]:
+def _is_suppressed(node: IConstruct, finding: Finding) -> bool:
+    return any(
+        suppression.covers(finding)
+        for scope in node.node.scopes
+        for suppression in _suppressions.get(scope, ())
+    )
+
+
+def _kept_from_destroy(resource: TerraformResource, arguments: dict) -> Iterator[Finding]:
+    kept = arguments.get("lifecycle", {}).get("prevent_destroy")
+    if isinstance(resource, _DATA_RESOURCES) and not kept:
+        yield Finding("CSL-DATA-1", "holds audit data or its key and needs prevent_destroy")
+
+
+def _key_rotates(resource: TerraformResource, arguments: dict) -> Iterator[Finding]:
     # Replicas share the primary's rotation, so only primaries are checked.
-    if isinstance(resource, KmsKey) and not resource.enable_key_rotation_input:
+    if isinstance(resource, KmsKey) and not arguments.get("enable_key_rotation"):
         yield Finding("CSL-KMS-1", "customer managed keys must have automatic rotation on")
 
 
-def _key_deletion_waits(resource: TerraformResource) -> Iterator[Finding]:
-    waits = not isinstance(resource, _KEY_RESOURCES) or (
-        resource.deletion_window_in_days_input == 30
-    )
-    if not waits:
+def _key_deletion_waits(resource: TerraformResource, arguments: dict) -> Iterator[Finding]:
+    waits = arguments.get("deletion_window_in_days") == 30
+    if isinstance(resource, _KEY_RESOURCES) and not waits:
         yield Finding(
             "CSL-KMS-2", "keys must wait the maximum 30 days before deletion, to allow recovery"
         )
 
 
-def _policy_statements_are_scoped(resource: TerraformResource) -> Iterator[Finding]:
-    for statement in _policy_statements(resource):
+def _policy_statements_are_scoped(
+    resource: TerraformResource, arguments: dict
+) -> Iterator[Finding]:
+    for statement in _policy_statements(arguments):
         if statement.get("Effect") != "Allow":
             continue
         sid = statement.get("Sid")
@@ -118,10 +144,10 @@ def _policy_statements_are_scoped(resource: TerraformResource) -> Iterator[Findi
             )
 
 
-def _policy_statements(resource: TerraformResource) -> list[dict]:
+def _policy_statements(arguments: dict) -> list[dict]:
     statements: list[dict] = []
-    for attribute in _POLICY_ATTRIBUTES:
-        text = getattr(resource, attribute, None)
+    for argument in _POLICY_ARGUMENTS:
+        text = arguments.get(argument)
         if isinstance(text, str) and text.startswith("{"):
             found = json.loads(text).get("Statement", [])
             statements += found if isinstance(found, list) else [found]
@@ -144,7 +170,7 @@ def _is_scoped(statement: dict) -> bool:
     return any(_SCOPING_CONDITION_KEYS & set(operator) for operator in conditions)
 
 
-_CHECKS: list[Callable[[TerraformResource], Iterator[Finding]]] = [
+_CHECKS: list[Callable[[TerraformResource, dict], Iterator[Finding]]] = [
     _kept_from_destroy,
     _key_rotates,
     _key_deletion_waits,
