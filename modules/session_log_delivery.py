@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cdktf import Fn, TerraformIterator, TerraformResource, Token
 from cdktf_cdktf_provider_aws.cloudwatch_log_destination import CloudwatchLogDestination
 from cdktf_cdktf_provider_aws.cloudwatch_log_destination_policy import (
     CloudwatchLogDestinationPolicy,
@@ -180,16 +181,9 @@ class FirehoseSettings(Construct):
         )
 
     def s3_configuration(
-        self, scope: Construct, region: str
+        self, *, region: str, log_stream_name: str
     ) -> KinesisFirehoseDeliveryStreamExtendedS3Configuration:
-        """Where and how the stream of one region writes; `scope` owns its error log stream."""
-        log_stream = CloudwatchLogStream(
-            scope,
-            "error-log-stream",
-            provider=self._provider,
-            name=region,
-            log_group_name=self.error_log_group_name,
-        )
+        """Where and how the stream of `region` writes, logging errors to `log_stream_name`."""
         names = self._names
         day = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}"
         return KinesisFirehoseDeliveryStreamExtendedS3Configuration(
@@ -217,7 +211,7 @@ class FirehoseSettings(Construct):
                 KinesisFirehoseDeliveryStreamExtendedS3ConfigurationCloudwatchLoggingOptions(
                     enabled=True,
                     log_group_name=self.error_log_group_name,
-                    log_stream_name=log_stream.name,
+                    log_stream_name=log_stream_name,
                 )
             ),
         )
@@ -241,81 +235,15 @@ def _processing_with(
     )
 
 
-class RegionalDelivery(Construct):
-    """A destination in one region and the Firehose stream in the home region it delivers to."""
-
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        region: str,
-        providers: AccountProviders,
-        organization_id: str,
-        firehose: FirehoseSettings,
-    ) -> None:
-        super().__init__(scope, id)
-        home = providers.home
-        self.stream = KinesisFirehoseDeliveryStream(
-            self,
-            "stream",
-            provider=home,
-            name=Names.delivery_stream(region),
-            destination="extended_s3",
-            server_side_encryption=KinesisFirehoseDeliveryStreamServerSideEncryption(
-                enabled=True, key_type="CUSTOMER_MANAGED_CMK", key_arn=firehose.key_arn
-            ),
-            extended_s3_configuration=firehose.s3_configuration(self, region),
-            # Firehose checks at creation that it can use the role.
-            depends_on=[firehose.role_policy],
-        )
-        stream_arn = self.stream.arn
-        role = IamRole(
-            self,
-            "destination-role",
-            provider=home,
-            name=Names.destination_role(region),
-            assume_role_policy=render_policy(
-                policies.destination_role_trust(region=region, organization_id=organization_id)
-            ),
-        )
-        role_policy = IamRolePolicy(
-            self,
-            "destination-role-policy",
-            provider=home,
-            role=role.id,
-            name="put-records-into-stream",
-            policy=render_policy(
-                policies.destination_role_permissions(delivery_stream_arn=stream_arn)
-            ),
-        )
-        in_region = providers.in_region(region)
-        self.destination = CloudwatchLogDestination(
-            self,
-            DEFAULT_CHILD,
-            provider=in_region,
-            name=Names.log_destination,
-            role_arn=role.arn,
-            target_arn=stream_arn,
-            # CloudWatch Logs sends a test record through the role when it
-            # creates the destination, so the role must already work.
-            depends_on=[role_policy],
-        )
-        CloudwatchLogDestinationPolicy(
-            self,
-            "access-policy",
-            provider=in_region,
-            destination_name=self.destination.name,
-            access_policy=render_policy(
-                policies.destination_access_policy(
-                    destination_arn=self.destination.arn, organization_id=organization_id
-                )
-            ),
-        )
-
-
 class SessionLogDelivery(Construct):
-    """A destination in every deployment region, each with its stream into the central bucket."""
+    """A destination in every deployment region, each with its stream into the central bucket.
+
+    The home-region half of each region's delivery (its stream, the stream's
+    error log stream, the destination role and its policy) is one for_each
+    resource per kind, keyed by the source region. Only the destination and its
+    access policy, which need the region's own provider, are resources per
+    region, so a region adds instances to the plan but little work to synth.
+    """
 
     def __init__(
         self,
@@ -333,10 +261,12 @@ class SessionLogDelivery(Construct):
         buffering: DeliveryConfig,
     ) -> None:
         super().__init__(scope, id)
+        self._home = providers.home
+        self._organization_id = organization_id
         firehose = FirehoseSettings(
             self,
             "firehose",
-            provider=providers.home,
+            provider=self._home,
             names=names,
             account_id=account_id,
             bucket_name=bucket_name,
@@ -344,14 +274,113 @@ class SessionLogDelivery(Construct):
             key_arn=key_arn,
             buffering=buffering,
         )
-        self.by_region = {
-            region: RegionalDelivery(
-                self,
+        each_region = TerraformIterator.from_list(regions)
+        streams = self._streams(firehose, each_region)
+        roles, role_policies = self._destination_roles(each_region, streams)
+        for region in regions:
+            self._destination(
                 region,
-                region=region,
-                providers=providers,
-                organization_id=organization_id,
-                firehose=firehose,
+                provider=providers.in_region(region),
+                role_arn=_of_instance(roles, region, "arn"),
+                stream_arn=_of_instance(streams, region, "arn"),
+                role_policies=role_policies,
             )
-            for region in regions
-        }
+
+    def _streams(
+        self, firehose: FirehoseSettings, each_region: TerraformIterator
+    ) -> KinesisFirehoseDeliveryStream:
+        region = Token.as_string(each_region.key)
+        error_log_streams = CloudwatchLogStream(
+            self,
+            "error-log-streams",
+            provider=self._home,
+            for_each=each_region,
+            name=region,
+            log_group_name=firehose.error_log_group_name,
+        )
+        each_error_log_stream = TerraformIterator.from_resources(error_log_streams)
+        return KinesisFirehoseDeliveryStream(
+            self,
+            "streams",
+            provider=self._home,
+            for_each=each_error_log_stream,
+            name=Names.delivery_stream(region),
+            destination="extended_s3",
+            server_side_encryption=KinesisFirehoseDeliveryStreamServerSideEncryption(
+                enabled=True, key_type="CUSTOMER_MANAGED_CMK", key_arn=firehose.key_arn
+            ),
+            extended_s3_configuration=firehose.s3_configuration(
+                region=region, log_stream_name=each_error_log_stream.get_string("name")
+            ),
+            # Firehose checks at creation that it can use the role.
+            depends_on=[firehose.role_policy],
+        )
+
+    def _destination_roles(
+        self, each_region: TerraformIterator, streams: KinesisFirehoseDeliveryStream
+    ) -> tuple[IamRole, IamRolePolicy]:
+        region = Token.as_string(each_region.key)
+        roles = IamRole(
+            self,
+            "destination-roles",
+            provider=self._home,
+            for_each=each_region,
+            name=Names.destination_role(region),
+            assume_role_policy=render_policy(
+                policies.destination_role_trust(
+                    region=region, organization_id=self._organization_id
+                )
+            ),
+        )
+        each_role = TerraformIterator.from_resources(roles)
+        role_policies = IamRolePolicy(
+            self,
+            "destination-role-policies",
+            provider=self._home,
+            for_each=each_role,
+            role=each_role.get_string("id"),
+            name="put-records-into-stream",
+            policy=render_policy(
+                policies.destination_role_permissions(
+                    delivery_stream_arn=_of_instance(streams, region, "arn")
+                )
+            ),
+        )
+        return roles, role_policies
+
+    def _destination(
+        self,
+        region: str,
+        *,
+        provider: AwsProvider,
+        role_arn: str,
+        stream_arn: str,
+        role_policies: IamRolePolicy,
+    ) -> None:
+        destination = CloudwatchLogDestination(
+            self,
+            region,
+            provider=provider,
+            name=Names.log_destination,
+            role_arn=role_arn,
+            target_arn=stream_arn,
+            # CloudWatch Logs sends a test record through the role when it
+            # creates the destination, so the role must already work.
+            depends_on=[role_policies],
+        )
+        CloudwatchLogDestinationPolicy(
+            self,
+            f"{region}-access-policy",
+            provider=provider,
+            destination_name=destination.name,
+            access_policy=render_policy(
+                policies.destination_access_policy(
+                    destination_arn=destination.arn, organization_id=self._organization_id
+                )
+            ),
+        )
+
+
+def _of_instance(resource: TerraformResource, key: str, attribute: str) -> str:
+    """An attribute of one instance of a for_each resource: resource[key].attribute."""
+    return Token.as_string(Fn.lookup_nested(resource, [key, attribute]))

@@ -21,9 +21,26 @@ BUCKET_ARN = "arn:aws:s3:::${aws_s3_bucket.central_log_bucket.bucket}"
 PROCESSOR_ARN = "${aws_lambda_function.session_log_delivery_firehose_processor.arn}"
 
 
+# The home-region half of the delivery: one for_each resource per kind, keyed by region.
+STREAMS = "session_log_delivery_streams"
+ERROR_LOG_STREAMS = "session_log_delivery_error_log_streams"
+DESTINATION_ROLES = "session_log_delivery_destination_roles"
+DESTINATION_ROLE_POLICIES = "session_log_delivery_destination_role_policies"
+
+
 def address(region: str, part: str = "") -> str:
+    """The address of a destination (or its `part`), a resource of its own per region."""
     suffix = f"_{part}" if part else ""
     return f"session_log_delivery_{region.replace('-', '_')}{suffix}"
+
+
+def instance_of(resource: dict, region: str):
+    """`resource` as Terraform expands it for one region: each.key becomes the region."""
+    return json.loads(json.dumps(resource).replace("${each.key}", region))
+
+
+def keyed_by_regions(regions: list[str]) -> str:
+    return "${toset([" + ", ".join(f'"{r}"' for r in regions) + "])}"
 
 
 def document(resource: dict, attribute: str) -> dict:
@@ -48,21 +65,34 @@ def test_every_deployment_region_has_a_destination_in_that_region(request, synth
         assert destination["provider"] == provider
         assert destination["name"] == "central-session-logs"
         assert destination["target_arn"] == (
-            f"${{aws_kinesis_firehose_delivery_stream.{address(region, 'stream')}.arn}}"
+            f'${{aws_kinesis_firehose_delivery_stream.{STREAMS}["{region}"].arn}}'
         )
-        assert (
-            destination["role_arn"]
-            == f"${{aws_iam_role.{address(region, 'destination_role')}.arn}}"
-        )
-        assert destination["depends_on"] == [
-            f"aws_iam_role_policy.{address(region, 'destination_role_policy')}"
-        ]
+        assert destination["role_arn"] == f'${{aws_iam_role.{DESTINATION_ROLES}["{region}"].arn}}'
+        assert destination["depends_on"] == [f"aws_iam_role_policy.{DESTINATION_ROLE_POLICIES}"]
+
+
+@pytest.mark.parametrize(
+    "synth_name", ["default_synth", "three_region_synth", "every_option_synth"]
+)
+def test_home_region_resources_have_an_instance_per_deployment_region(request, synth_name):
+    synth = request.getfixturevalue(synth_name)
+    regions = keyed_by_regions(synth.config.deployment_regions)
+    log_streams = synth.resources(STACK, "aws_cloudwatch_log_stream")
+    assert log_streams[ERROR_LOG_STREAMS]["for_each"] == regions
+    roles = synth.resources(STACK, "aws_iam_role")
+    assert roles[DESTINATION_ROLES]["for_each"] == regions
+    # Chained for_each: one stream per error log stream, one policy per role.
+    stream = synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS)
+    assert stream["for_each"] == f"${{aws_cloudwatch_log_stream.{ERROR_LOG_STREAMS}}}"
+    policy = synth.resource(STACK, "aws_iam_role_policy", DESTINATION_ROLE_POLICIES)
+    assert policy["for_each"] == f"${{aws_iam_role.{DESTINATION_ROLES}}}"
 
 
 def test_excluded_regions_get_no_delivery(every_option_synth):
     stack_text = every_option_synth.stack_path(STACK).read_text()
     assert "ap-northeast-1" in every_option_synth.config.exclusions.regions
     assert address("ap-northeast-1") not in stack_text
+    assert '"ap-northeast-1\\"' not in stack_text  # no for_each instance either
     # The key replica stays, so excluding a region never destroys a key.
     assert "session_log_key_replica_ap_northeast_1" in stack_text
 
@@ -92,8 +122,8 @@ def test_destination_role_trusts_only_cloudwatch_logs_of_its_region_for_the_orga
     three_region_synth,
 ):
     for region in three_region_synth.config.deployment_regions:
-        role = three_region_synth.resource(
-            STACK, "aws_iam_role", address(region, "destination_role")
+        role = instance_of(
+            three_region_synth.resource(STACK, "aws_iam_role", DESTINATION_ROLES), region
         )
         assert role["name"] == f"central-session-logs-destination-{region}"
         assert role["provider"] == "aws"
@@ -113,26 +143,27 @@ def test_destination_role_trusts_only_cloudwatch_logs_of_its_region_for_the_orga
 
 def test_destination_role_may_only_put_records_into_its_regions_stream(three_region_synth):
     for region in three_region_synth.config.deployment_regions:
-        policy = three_region_synth.resource(
-            STACK, "aws_iam_role_policy", address(region, "destination_role_policy")
+        policy = instance_of(
+            three_region_synth.resource(STACK, "aws_iam_role_policy", DESTINATION_ROLE_POLICIES),
+            region,
         )
-        assert policy["role"] == f"${{aws_iam_role.{address(region, 'destination_role')}.id}}"
+        assert policy["role"] == "${each.value.id}"  # the role of the same region
         assert document(policy, "policy")["Statement"] == [
             {
                 "Sid": "PutRecordsIntoTheRegionsStream",
                 "Effect": "Allow",
                 "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
-                "Resource": (
-                    f"${{aws_kinesis_firehose_delivery_stream.{address(region, 'stream')}.arn}}"
-                ),
+                # The stream of the same region as the role.
+                "Resource": f"${{aws_kinesis_firehose_delivery_stream.{STREAMS}[each.key].arn}}",
             }
         ]
 
 
 def test_streams_live_next_to_the_bucket_and_encrypt_with_the_central_key(three_region_synth):
     for region in three_region_synth.config.deployment_regions:
-        stream = three_region_synth.resource(
-            STACK, "aws_kinesis_firehose_delivery_stream", address(region, "stream")
+        stream = instance_of(
+            three_region_synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS),
+            region,
         )
         assert stream["name"] == f"central-session-logs-{region}"
         assert stream["provider"] == "aws"  # the home region, where the bucket is
@@ -149,8 +180,9 @@ def test_streams_live_next_to_the_bucket_and_encrypt_with_the_central_key(three_
 
 def test_objects_are_partitioned_by_account_and_region_with_an_error_prefix(three_region_synth):
     for region in three_region_synth.config.deployment_regions:
-        s3 = three_region_synth.resource(
-            STACK, "aws_kinesis_firehose_delivery_stream", address(region, "stream")
+        s3 = instance_of(
+            three_region_synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS),
+            region,
         )["extended_s3_configuration"]
         day = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/"
         assert s3["prefix"] == f"session-manager/!{{partitionKeyFromLambda:account}}/{region}/{day}"
@@ -158,13 +190,14 @@ def test_objects_are_partitioned_by_account_and_region_with_an_error_prefix(thre
             f"session-manager-errors/{region}/!{{firehose:error-output-type}}/{day}"
         )
         assert s3["dynamic_partitioning_configuration"] == {"enabled": True}
-        assert "${" not in s3["prefix"] + s3["error_output_prefix"]
+        assert "${" not in s3["prefix"] + s3["error_output_prefix"]  # no Terraform left
 
 
 def test_the_processor_turns_records_into_transcripts_in_small_batches(three_region_synth):
     for region in three_region_synth.config.deployment_regions:
-        processing = three_region_synth.resource(
-            STACK, "aws_kinesis_firehose_delivery_stream", address(region, "stream")
+        processing = instance_of(
+            three_region_synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS),
+            region,
         )["extended_s3_configuration"]["processing_configuration"]
         assert processing == {
             "enabled": True,
@@ -192,16 +225,15 @@ def test_buffering_follows_the_config(request, synth_name, size, interval):
 
 
 def test_delivery_errors_are_logged_per_region(three_region_synth):
-    streams = three_region_synth.resources(STACK, "aws_cloudwatch_log_stream")
+    log_streams = three_region_synth.resources(STACK, "aws_cloudwatch_log_stream")
     for region in three_region_synth.config.deployment_regions:
-        assert streams[address(region, "error_log_stream")]["name"] == region
-        logging = three_region_synth.resource(
-            STACK, "aws_kinesis_firehose_delivery_stream", address(region, "stream")
+        assert instance_of(log_streams[ERROR_LOG_STREAMS], region)["name"] == region
+        logging = instance_of(
+            three_region_synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS),
+            region,
         )["extended_s3_configuration"]["cloudwatch_logging_options"]
         assert logging["enabled"] is True
-        assert logging["log_stream_name"] == (
-            f"${{aws_cloudwatch_log_stream.{address(region, 'error_log_stream')}.name}}"
-        )
+        assert logging["log_stream_name"] == "${each.value.name}"  # the region's log stream
 
 
 def test_firehose_role_trusts_firehose_of_the_log_archive_account_only(three_region_synth):
