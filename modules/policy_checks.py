@@ -31,7 +31,7 @@ _SCOPING_CONDITION_KEYS = {
 _DATA_RESOURCES = (S3Bucket, KmsKey, KmsReplicaKey)
 # Where resources keep policy documents: bucket, key and IAM policies, role
 # trust policies, CloudWatch Logs destination access policies.
-_POLICY_ARGUMENTS = ("policy", "assume_role_policy", "access_policy")
+_POLICY_ATTRIBUTES = ("policy_input", "assume_role_policy_input", "access_policy_input")
 _KEY_RESOURCES = (KmsKey, KmsReplicaKey)
 
 
@@ -73,32 +73,20 @@ def suppress(construct: IConstruct, rule: str, reason: str, applies_to: str | No
 @jsii.implements(IAspect)
 class PolicyChecks:
     def visit(self, node: IConstruct) -> None:
-        # Every read is a round trip to the jsii runtime, so the rules tell
-        # resource types apart by their Python class and read the arguments of
-        # a resource they inspect in one call.
-        if not (isinstance(node, _DATA_RESOURCES) or _holds_a_policy(node)):
+        if not isinstance(node, TerraformResource):
             return
-        arguments = _terraform_arguments(node)
+        # Every read is a round trip to the jsii runtime, so the rules tell
+        # resource types apart by their Python class and read only what they check.
         for check in _CHECKS:
-            for finding in check(node, arguments):
+            for finding in check(node):
                 if not _is_suppressed(node, finding):
                     Annotations.of(node).add_error(f"[{finding.rule}] {finding.message}")
 
 
-def _holds_a_policy(node: IConstruct) -> bool:
-    return isinstance(node, TerraformResource) and any(
-        hasattr(type(node), f"{argument}_input") for argument in _POLICY_ARGUMENTS
-    )
-
-
-def _terraform_arguments(resource: TerraformResource) -> dict:
-    """The resource's block of Terraform JSON, its tokens not yet resolved."""
-    [blocks] = resource.to_terraform()["resource"].values()
-    [arguments] = blocks.values()
-    return arguments
-
-
 def _is_suppressed(node: IConstruct, finding: Finding) -> bool:
+    if any(suppression.covers(finding) for suppression in _suppressions.get(node, ())):
+        return True
+    # Only now the scopes: listing them takes two round trips.
     return any(
         suppression.covers(finding)
         for scope in node.node.scopes
@@ -106,30 +94,33 @@ def _is_suppressed(node: IConstruct, finding: Finding) -> bool:
     )
 
 
-def _kept_from_destroy(resource: TerraformResource, arguments: dict) -> Iterator[Finding]:
-    kept = arguments.get("lifecycle", {}).get("prevent_destroy")
-    if isinstance(resource, _DATA_RESOURCES) and not kept:
-        yield Finding("CSL-DATA-1", "holds audit data or its key and needs prevent_destroy")
+def _kept_from_destroy(resource: TerraformResource) -> Iterator[Finding]:
+    if isinstance(resource, _DATA_RESOURCES):
+        # The meta-arguments come back as one plain object in jsii's names;
+        # `resource.lifecycle` would fetch each of the struct's eight fields.
+        lifecycle = resource.terraform_meta_arguments.get("lifecycle") or {}
+        if not lifecycle.get("preventDestroy"):
+            yield Finding("CSL-DATA-1", "holds audit data or its key and needs prevent_destroy")
 
 
-def _key_rotates(resource: TerraformResource, arguments: dict) -> Iterator[Finding]:
+def _key_rotates(resource: TerraformResource) -> Iterator[Finding]:
     # Replicas share the primary's rotation, so only primaries are checked.
-    if isinstance(resource, KmsKey) and not arguments.get("enable_key_rotation"):
+    if isinstance(resource, KmsKey) and not resource.enable_key_rotation_input:
         yield Finding("CSL-KMS-1", "customer managed keys must have automatic rotation on")
 
 
-def _key_deletion_waits(resource: TerraformResource, arguments: dict) -> Iterator[Finding]:
-    waits = arguments.get("deletion_window_in_days") == 30
-    if isinstance(resource, _KEY_RESOURCES) and not waits:
+def _key_deletion_waits(resource: TerraformResource) -> Iterator[Finding]:
+    waits = not isinstance(resource, _KEY_RESOURCES) or (
+        resource.deletion_window_in_days_input == 30
+    )
+    if not waits:
         yield Finding(
             "CSL-KMS-2", "keys must wait the maximum 30 days before deletion, to allow recovery"
         )
 
 
-def _policy_statements_are_scoped(
-    resource: TerraformResource, arguments: dict
-) -> Iterator[Finding]:
-    for statement in _policy_statements(arguments):
+def _policy_statements_are_scoped(resource: TerraformResource) -> Iterator[Finding]:
+    for statement in _policy_statements(resource):
         if statement.get("Effect") != "Allow":
             continue
         sid = statement.get("Sid")
@@ -144,10 +135,10 @@ def _policy_statements_are_scoped(
             )
 
 
-def _policy_statements(arguments: dict) -> list[dict]:
+def _policy_statements(resource: TerraformResource) -> list[dict]:
     statements: list[dict] = []
-    for argument in _POLICY_ARGUMENTS:
-        text = arguments.get(argument)
+    for attribute in _POLICY_ATTRIBUTES:
+        text = getattr(resource, attribute, None)
         if isinstance(text, str) and text.startswith("{"):
             found = json.loads(text).get("Statement", [])
             statements += found if isinstance(found, list) else [found]
@@ -170,7 +161,7 @@ def _is_scoped(statement: dict) -> bool:
     return any(_SCOPING_CONDITION_KEYS & set(operator) for operator in conditions)
 
 
-_CHECKS: list[Callable[[TerraformResource, dict], Iterator[Finding]]] = [
+_CHECKS: list[Callable[[TerraformResource], Iterator[Finding]]] = [
     _kept_from_destroy,
     _key_rotates,
     _key_deletion_waits,

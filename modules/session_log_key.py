@@ -58,8 +58,10 @@ class SessionLogKey(Construct):
             self, "alias", provider=providers.home, name=alias,
             target_key_id=self.key_id,
         )  # fmt: skip
-        for region in replica_regions:
-            self._replica(providers, region, alias, policy_for_region)
+        # The primary and its replicas, each with a policy of its own.
+        self.keys: list[KmsKey | KmsReplicaKey] = [self.primary] + [
+            self._replica(providers, region, alias, policy_for_region) for region in replica_regions
+        ]
 
     def _replica(
         self,
@@ -67,7 +69,7 @@ class SessionLogKey(Construct):
         region: str,
         alias: str,
         policy_for_region: Callable[[str], PolicyDocument],
-    ) -> None:
+    ) -> KmsReplicaKey:
         provider = providers.in_region(region)
         replica = KmsReplicaKey(
             self,
@@ -84,6 +86,7 @@ class SessionLogKey(Construct):
             self, f"replica-{region}-alias", provider=provider, name=alias,
             target_key_id=replica.key_id,
         )  # fmt: skip
+        return replica
 
 
 def _kept_from_destroy() -> TerraformResourceLifecycle:

@@ -45,13 +45,14 @@ class LogArchiveStack(NamedStack):
             alias=names.key_alias,
             policy_for_region=lambda region: key_policy(config, region),
         )
-        suppress(
-            self.key,
-            "CSL-IAM-1",
-            "kms:* for the account root is the KMS default key policy; without it IAM "
-            "policies in the log archive account could not administer the key at all",
-            applies_to=ACCOUNT_ADMINISTERS_KEY,
-        )
+        for key in self.key.keys:
+            suppress(
+                key,
+                "CSL-IAM-1",
+                "kms:* for the account root is the KMS default key policy; without it IAM "
+                "policies in the log archive account could not administer the key at all",
+                applies_to=ACCOUNT_ADMINISTERS_KEY,
+            )
         self.bucket = CentralLogBucket(
             self,
             "central-log-bucket",
