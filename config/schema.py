@@ -324,6 +324,8 @@ class Names:
         self.key_alias = f"alias/{self.prefix}"
         self.stack_set = f"{self.prefix}-member"
         self.session_log_processor = f"{self.prefix}-firehose-processor"
+        self._log_archive_account = config.log_archive.account_id
+        self._home_region = config.home_region
 
     @classmethod
     def delivery_stream(cls, region: str) -> str:
@@ -334,6 +336,23 @@ class Names:
     def destination_role(cls, region: str) -> str:
         """IAM is global: each region's destination role carries the region in its name."""
         return f"{cls.prefix}-destination-{region}"
+
+    # ARNs of what the log archive stack names itself, in the formats of the
+    # Service Authorization Reference: a plan shows them before the resources
+    # exist, where a reference would read "known after apply".
+    def delivery_stream_arn(self, region: str) -> str:
+        return (
+            f"arn:aws:firehose:{self._home_region}:{self._log_archive_account}:"
+            f"deliverystream/{self.delivery_stream(region)}"
+        )
+
+    def destination_role_arn(self, region: str) -> str:
+        return f"arn:aws:iam::{self._log_archive_account}:role/{self.destination_role(region)}"
+
+    def log_destination_arn(self, region: str) -> str:
+        return (
+            f"arn:aws:logs:{region}:{self._log_archive_account}:destination:{self.log_destination}"
+        )
 
     @staticmethod
     def local_state_file(stack: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf import Fn, TerraformIterator, TerraformResource, Token
+from cdktf import TerraformIterator, TerraformResource, Token
 from cdktf_cdktf_provider_aws.cloudwatch_log_destination import CloudwatchLogDestination
 from cdktf_cdktf_provider_aws.cloudwatch_log_destination_policy import (
     CloudwatchLogDestinationPolicy,
@@ -262,6 +262,7 @@ class SessionLogDelivery(Construct):
     ) -> None:
         super().__init__(scope, id)
         self._home = providers.home
+        self._names = names
         self._organization_id = organization_id
         firehose = FirehoseSettings(
             self,
@@ -276,14 +277,12 @@ class SessionLogDelivery(Construct):
         )
         each_region = TerraformIterator.from_list(regions)
         streams = self._streams(firehose, each_region)
-        roles, role_policies = self._destination_roles(each_region, streams)
+        role_policies = self._destination_roles(each_region)
         for region in regions:
+            # CloudWatch Logs sends a test record through the role into the
+            # stream when it creates the destination, so both must work first.
             self._destination(
-                region,
-                provider=providers.in_region(region),
-                role_arn=_of_instance(roles, region, "arn"),
-                stream_arn=_of_instance(streams, region, "arn"),
-                role_policies=role_policies,
+                region, provider=providers.in_region(region), depends_on=[streams, role_policies]
             )
 
     def _streams(
@@ -316,9 +315,7 @@ class SessionLogDelivery(Construct):
             depends_on=[firehose.role_policy],
         )
 
-    def _destination_roles(
-        self, each_region: TerraformIterator, streams: KinesisFirehoseDeliveryStream
-    ) -> tuple[IamRole, IamRolePolicy]:
+    def _destination_roles(self, each_region: TerraformIterator) -> IamRolePolicy:
         region = Token.as_string(each_region.key)
         roles = IamRole(
             self,
@@ -333,7 +330,7 @@ class SessionLogDelivery(Construct):
             ),
         )
         each_role = TerraformIterator.from_resources(roles)
-        role_policies = IamRolePolicy(
+        return IamRolePolicy(
             self,
             "destination-role-policies",
             provider=self._home,
@@ -342,45 +339,35 @@ class SessionLogDelivery(Construct):
             name="put-records-into-stream",
             policy=render_policy(
                 policies.destination_role_permissions(
-                    delivery_stream_arn=_of_instance(streams, region, "arn")
+                    delivery_stream_arn=self._names.delivery_stream_arn(region)
                 )
             ),
         )
-        return roles, role_policies
 
     def _destination(
-        self,
-        region: str,
-        *,
-        provider: AwsProvider,
-        role_arn: str,
-        stream_arn: str,
-        role_policies: IamRolePolicy,
+        self, region: str, *, provider: AwsProvider, depends_on: list[TerraformResource]
     ) -> None:
+        # By ARN rather than by reference: the plan shows them, and a region
+        # costs no jsii calls to look up an instance of a for_each resource.
         destination = CloudwatchLogDestination(
             self,
             region,
             provider=provider,
             name=Names.log_destination,
-            role_arn=role_arn,
-            target_arn=stream_arn,
-            # CloudWatch Logs sends a test record through the role when it
-            # creates the destination, so the role must already work.
-            depends_on=[role_policies],
+            role_arn=self._names.destination_role_arn(region),
+            target_arn=self._names.delivery_stream_arn(region),
+            depends_on=depends_on,
         )
         CloudwatchLogDestinationPolicy(
             self,
             f"{region}-access-policy",
             provider=provider,
-            destination_name=destination.name,
+            destination_name=Names.log_destination,
             access_policy=render_policy(
                 policies.destination_access_policy(
-                    destination_arn=destination.arn, organization_id=self._organization_id
+                    destination_arn=self._names.log_destination_arn(region),
+                    organization_id=self._organization_id,
                 )
             ),
+            depends_on=[destination],
         )
-
-
-def _of_instance(resource: TerraformResource, key: str, attribute: str) -> str:
-    """An attribute of one instance of a for_each resource: resource[key].attribute."""
-    return Token.as_string(Fn.lookup_nested(resource, [key, attribute]))

@@ -64,11 +64,18 @@ def test_every_deployment_region_has_a_destination_in_that_region(request, synth
         provider = "aws" if region == config.home_region else f"aws.{region}"
         assert destination["provider"] == provider
         assert destination["name"] == "central-session-logs"
+        account, home = config.log_archive.account_id, config.home_region
         assert destination["target_arn"] == (
-            f'${{aws_kinesis_firehose_delivery_stream.{STREAMS}["{region}"].arn}}'
+            f"arn:aws:firehose:{home}:{account}:deliverystream/central-session-logs-{region}"
         )
-        assert destination["role_arn"] == f'${{aws_iam_role.{DESTINATION_ROLES}["{region}"].arn}}'
-        assert destination["depends_on"] == [f"aws_iam_role_policy.{DESTINATION_ROLE_POLICIES}"]
+        assert destination["role_arn"] == (
+            f"arn:aws:iam::{account}:role/central-session-logs-destination-{region}"
+        )
+        # Named by ARN, so the order a reference would give is spelled out.
+        assert destination["depends_on"] == [
+            f"aws_kinesis_firehose_delivery_stream.{STREAMS}",
+            f"aws_iam_role_policy.{DESTINATION_ROLE_POLICIES}",
+        ]
 
 
 @pytest.mark.parametrize(
@@ -103,16 +110,15 @@ def test_destination_policy_lets_only_the_organization_subscribe(three_region_sy
             STACK, "aws_cloudwatch_log_destination_policy", address(region, "access_policy")
         )
         assert policy["provider"] == ("aws" if region == "eu-west-1" else f"aws.{region}")
-        assert policy["destination_name"] == (
-            f"${{aws_cloudwatch_log_destination.{address(region)}.name}}"
-        )
+        assert policy["destination_name"] == "central-session-logs"
+        assert policy["depends_on"] == [f"aws_cloudwatch_log_destination.{address(region)}"]
         assert document(policy, "access_policy")["Statement"] == [
             {
                 "Sid": "OrganizationSubscribes",
                 "Effect": "Allow",
                 "Principal": "*",
                 "Action": "logs:PutSubscriptionFilter",
-                "Resource": f"${{aws_cloudwatch_log_destination.{address(region)}.arn}}",
+                "Resource": f"arn:aws:logs:{region}:333333333333:destination:central-session-logs",
                 "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-testorg1234"}},
             }
         ]
@@ -153,8 +159,10 @@ def test_destination_role_may_only_put_records_into_its_regions_stream(three_reg
                 "Sid": "PutRecordsIntoTheRegionsStream",
                 "Effect": "Allow",
                 "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
-                # The stream of the same region as the role.
-                "Resource": f"${{aws_kinesis_firehose_delivery_stream.{STREAMS}[each.key].arn}}",
+                "Resource": (
+                    "arn:aws:firehose:eu-west-1:333333333333:"
+                    f"deliverystream/central-session-logs-{region}"
+                ),
             }
         ]
 

@@ -31,8 +31,12 @@ def test_destination_in_the_region_points_at_its_stream_in_the_home_region(deplo
     assert destination["arn"].startswith(f"arn:aws:logs:{region}:")
     assert destination["targetArn"] == stream(deployment, region)["DeliveryStreamARN"]
     assert f":firehose:{HOME_REGION}:" in destination["targetArn"]
+    iam = archive_client(deployment, "iam")
+    role = iam.get_role(RoleName=Names.destination_role(region))["Role"]
+    assert destination["roleArn"] == role["Arn"]
     policy = json.loads(destination["accessPolicy"])
     [statement] = policy["Statement"]
+    assert statement["Resource"] == destination["arn"]
     assert statement["Action"] == "logs:PutSubscriptionFilter"
     assert statement["Condition"] == {
         "StringEquals": {"aws:PrincipalOrgID": deployment.organization.id}
