@@ -53,9 +53,12 @@ SECURITY_ATTRIBUTES = {
         "template_body",
     ),
     "aws_cloudformation_stack_set_instance": ("region", "deployment_targets"),
+    "aws_iam_role": ("assume_role_policy",),
+    "aws_iam_role_policy": ("policy",),
+    "aws_cloudwatch_log_destination_policy": ("access_policy",),
 }
 # String arguments that hold a JSON document, shown pretty-printed or as a diff.
-JSON_DOCUMENTS = {"policy", "template_body"}
+JSON_DOCUMENTS = {"policy", "assume_role_policy", "access_policy", "template_body"}
 
 UNKNOWN = "(known after apply)"
 SENSITIVE = "(sensitive)"
