@@ -17,8 +17,10 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: synth test lint plan deploy diff bench clean
 
+# As cdktf runs the app (cdktf.json): -O skips jsii's Python-side type checks,
+# which the jsii kernel repeats for every value anyway; the tests keep them on.
 synth: $(VENV)/.synced
-	$(PY) main.py
+	$(PY) -O main.py
 
 # Two workers: the end-to-end tests (mostly waiting on the emulated AWS) in one,
 # everything else in the other.
@@ -50,6 +52,9 @@ $(VENV)/.synced: Pipfile.lock
 	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || \
 		$(PYTHON) -m pip install --user --quiet "pipenv==$(PIPENV_VERSION)"
 	$(PYTHON) -m pipenv sync --dev
+	@# Bytecode for -O, which pip does not write: without it every synth
+	@# compiles its modules again where PYTHONDONTWRITEBYTECODE is set.
+	$(PY) -O -m compileall -q -j 0 $(VENV)/lib >/dev/null
 	@touch $@
 
 # --ignore-scripts: no install script may download anything; node-pty, the

@@ -13,6 +13,7 @@ from config import load_config, provider_locks
 from stacks import app as app_module
 from tests.conftest import DEFAULT_CONFIG, PROJECT_ROOT
 from tests.test_policy_checks import checked_stack, good_key
+from tools.cdktf_cli import app_command
 
 JSII_BANNER_SWITCH = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
 
@@ -28,9 +29,7 @@ def run_main(config: Path, outdir: Path, **extra_env: str) -> subprocess.Complet
         "CDKTF_OUTDIR": str(outdir),
         **extra_env,
     }
-    return subprocess.run(
-        [sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
-    )
+    return subprocess.run(app_command(), cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
 
 
 @pytest.fixture

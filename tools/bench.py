@@ -1,6 +1,6 @@
 """`make bench`: synth time and memory, stock provider import against the fast one.
 
-Each synth runs `main.py` in its own process. A round runs the stock and the
+Each synth runs the app as cdktf and `make synth` do, in its own process. A round runs the stock and the
 fast synth of the default config and the fast synth of each grown config back
 to back, so a machine slowing down affects them all alike. Wall time comes
 from the parent's clock; peak memory is the largest resident size of the
@@ -24,6 +24,7 @@ from pathlib import Path
 
 from config.loader import DEFAULT_CONFIG
 from modules.provider_import import STOCK_IMPORT_ENV_VAR
+from tools.cdktf_cli import app_command
 from tools.scale_config import SCALE_OU_COUNT, SCALE_REGIONS, write_scale_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ def synth_once(config: Path, *, stock: bool) -> Run:
         }
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "main.py"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL
+            app_command(), cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL
         )
         peak = _PeakTreeMemory(process.pid)
         peak.start()

@@ -13,7 +13,9 @@ files keep cdktf from asking the registry either way.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +24,11 @@ from config.schema import STACKS_IN_DEPLOY_ORDER, in_deploy_order
 from tools.terraform_cli import PROJECT_ROOT, cli_config_for_this_machine
 
 CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
+
+
+def app_command() -> list[str]:
+    """How cdktf runs the app (cdktf.json's "app", from the project folder); `make synth` too."""
+    return shlex.split(json.loads((PROJECT_ROOT / "cdktf.json").read_text())["app"])
 
 
 def cdktf_commands(
