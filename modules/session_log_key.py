@@ -24,7 +24,10 @@ class SessionLogKey(Construct):
 
     RDP recording needs a key in the region of the node, and a CloudWatch Logs
     log group needs one in its own region; replicas of one multi-Region key
-    share its id, so members can build the regional ARN from one key id.
+    share its id, so members build the regional ARN from one key id. The alias
+    names the primary only: KMS does not share aliases between the keys of a
+    multi-Region key, nothing here looks a replica up by alias, and an alias
+    per region would cost synth time in every region (issue 5).
     """
 
     def __init__(
@@ -60,21 +63,19 @@ class SessionLogKey(Construct):
         )  # fmt: skip
         # The primary and its replicas, each with a policy of its own.
         self.keys: list[KmsKey | KmsReplicaKey] = [self.primary] + [
-            self._replica(providers, region, alias, policy_for_region) for region in replica_regions
+            self._replica(providers, region, policy_for_region) for region in replica_regions
         ]
 
     def _replica(
         self,
         providers: AccountProviders,
         region: str,
-        alias: str,
         policy_for_region: Callable[[str], PolicyDocument],
     ) -> KmsReplicaKey:
-        provider = providers.in_region(region)
-        replica = KmsReplicaKey(
+        return KmsReplicaKey(
             self,
             f"replica-{region}",
-            provider=provider,
+            provider=providers.in_region(region),
             description=f"Encrypts Session Manager logs and RDP recordings ({region} replica)",
             primary_key_arn=self.primary_arn,
             deletion_window_in_days=DELETION_WINDOW_DAYS,
@@ -82,11 +83,6 @@ class SessionLogKey(Construct):
             tags=JUST_IN_TIME_TAG,
             lifecycle=_kept_from_destroy(),
         )
-        KmsAlias(
-            self, f"replica-{region}-alias", provider=provider, name=alias,
-            target_key_id=replica.key_id,
-        )  # fmt: skip
-        return replica
 
 
 def _kept_from_destroy() -> TerraformResourceLifecycle:

@@ -61,8 +61,8 @@ def _replicate_key_as_kms_does(self: KmsResponse) -> str:
 
     moto 5.2.5 makes the replica a shallow copy of the primary. The two then
     share one MultiRegionConfiguration, so the first DescribeKey of the replica
-    turns the primary into a REPLICA as well, and one set of aliases, so the
-    replica's own alias in its region "already exists". moto also ignores the
+    turns the primary into a REPLICA as well, and one set of aliases, where a
+    KMS replica has none of the primary's. moto also ignores the
     request's Policy, Description and Tags: the replica keeps the primary's
     policy, and the provider waits in vain for the replica's own to appear.
     """

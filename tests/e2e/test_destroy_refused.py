@@ -29,7 +29,8 @@ def test_refused_destroy_leaves_state_bucket_and_keys(deployment, refused_destro
     archive = deployment.organization.log_archive_account
     s3 = deployment.client("s3", account=archive)
     assert s3.get_bucket_policy(Bucket=deployment.config.names.bucket)["Policy"]
+    home = deployment.client("kms", account=archive, region=deployment.config.home_region)
+    key_id = home.describe_key(KeyId=deployment.config.names.key_alias)["KeyMetadata"]["KeyId"]
     for region in deployment.config.key_regions:
         kms = deployment.client("kms", account=archive, region=region)
-        key = kms.describe_key(KeyId=deployment.config.names.key_alias)["KeyMetadata"]
-        assert key["KeyState"] == "Enabled"
+        assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled"

@@ -29,7 +29,10 @@ class Archive:
         return self._deployment.client(service, account=self.account, region=region)
 
     def key(self, region: str = HOME_REGION) -> dict:
-        return self.client("kms", region).describe_key(KeyId=self.alias)["KeyMetadata"]
+        """The primary (found by its alias) or, by the shared key id, its replica in `region`."""
+        kms = self.client("kms", HOME_REGION)
+        key_id = kms.describe_key(KeyId=self.alias)["KeyMetadata"]["KeyId"]
+        return self.client("kms", region).describe_key(KeyId=key_id)["KeyMetadata"]
 
     def expected_key_policy(self, region: str) -> dict:
         return key_policy(self._deployment.config, region)
