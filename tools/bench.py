@@ -182,7 +182,7 @@ def report(runs: Rounds) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of all the synths")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of all the synths")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as folder:
