@@ -1,8 +1,9 @@
 """`make bench`: synth time and memory, stock provider import against the fast one.
 
-Each synth runs the app as cdktf and `make synth` do, in its own process. A round runs the stock and the
-fast synth of the default config and the fast synth of each grown config back
-to back, so a machine slowing down affects them all alike. Wall time comes
+Each synth runs the app as cdktf and `make synth` do, in its own process. A
+round runs the stock synth of the default config, then the fast synth of the
+default and of each grown config, back to back, so a machine slowing down
+affects them all alike. Wall time comes
 from the parent's clock; peak memory is the largest resident size of the
 synth's whole process tree (Python and the jsii Node process), sampled from
 /proc.
@@ -110,8 +111,8 @@ REGIONS_ONLY = f"{len(SCALE_REGIONS)} regions, the default OUs"
 
 @dataclass
 class Rounds:
-    """Per round, back to back: the stock and the fast synth of the default
-    config, then the fast synth of each grown config."""
+    """Per round, back to back: the stock synth of the default config, then the
+    fast synth of the default and of each grown config, in a rotating order."""
 
     stock: list[Run] = field(default_factory=list)
     fast: list[Run] = field(default_factory=list)
@@ -120,11 +121,14 @@ class Rounds:
 
 def run_rounds(default: Path, grown: dict[str, Path], rounds: int) -> Rounds:
     runs = Rounds(grown={label: [] for label in grown})
-    for _ in range(rounds):
+    fast = [(runs.fast, default), *((runs.grown[label], config) for label, config in grown.items())]
+    for round_number in range(rounds):
         runs.stock.append(synth_once(default, stock=True))
-        runs.fast.append(synth_once(default, stock=False))
-        for label, config in grown.items():
-            runs.grown[label].append(synth_once(config, stock=False))
+        # A rotating order, so no config always runs in the same place (right
+        # after the stock synth, say) and any effect of the place is shared.
+        shift = round_number % len(fast)
+        for results, config in fast[shift:] + fast[:shift]:
+            results.append(synth_once(config, stock=False))
     return runs
 
 
