@@ -84,14 +84,14 @@ class PolicyChecks:
 
 
 def _is_suppressed(node: IConstruct, finding: Finding) -> bool:
-    if any(suppression.covers(finding) for suppression in _suppressions.get(node, ())):
-        return True
-    # Only now the scopes: listing them takes two round trips.
-    return any(
-        suppression.covers(finding)
-        for scope in node.node.scopes
-        for suppression in _suppressions.get(scope, ())
+    # The resource's own suppressions first: listing its scopes takes two round trips.
+    return _suppressed_on(node, finding) or any(
+        _suppressed_on(scope, finding) for scope in node.node.scopes
     )
+
+
+def _suppressed_on(construct: IConstruct, finding: Finding) -> bool:
+    return any(suppression.covers(finding) for suppression in _suppressions.get(construct, ()))
 
 
 def _kept_from_destroy(resource: TerraformResource) -> Iterator[Finding]:

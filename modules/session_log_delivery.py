@@ -131,7 +131,6 @@ class FirehoseSettings(Construct):
         buffering: DeliveryConfig,
     ) -> None:
         super().__init__(scope, id)
-        self._provider = provider
         self._names = names
         self._buffering = buffering
         self.key_arn = key_arn

@@ -16,12 +16,16 @@ from config import load_config
 from config.loader import DEFAULT_CONFIG
 from config.schema import SessionLogsConfig
 from modules.provider_import import import_provider_package
+from tools.terraform_cli import (
+    TerraformUnavailable,
+    mirror_cli_config,
+    terraform_binary,
+)
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # Before any test module imports a provider class, as main.py does.
 import_provider_package()
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 E2E_TESTS = Path(__file__).parent / "e2e"
 THREE_REGIONS_CONFIG = FIXTURES / "three-regions.yaml"
@@ -68,6 +72,16 @@ def synthesize_config(config_file: Path, outdir: Path) -> Synthesized:
     # Backend paths are computed for the real output folder, as `make synth` does.
     build_app(config, outdir=outdir, final_outdir=Path("cdktf.out")).synth()
     return Synthesized(outdir, config)
+
+
+@pytest.fixture(scope="session")
+def terraform_cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Terraform CLI config that installs the AWS provider from this machine's mirror."""
+    try:
+        terraform_binary()
+        return mirror_cli_config(tmp_path_factory.mktemp("terraform"))
+    except TerraformUnavailable as missing:
+        pytest.skip(f"TERRAFORM TESTS NOT RUN: {missing}")
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from modules.provider_import import PACKAGE, STOCK_IMPORT_ENV_VAR
-from tests.conftest import PROJECT_ROOT, THREE_REGIONS_CONFIG
+from tests.conftest import THREE_REGIONS_CONFIG
 from tests.test_main import run_main
+from tools.terraform_cli import PROJECT_ROOT
 
 LAZY_INDEX = PROJECT_ROOT / "modules" / "lazy_provider_index.js"
 PROVIDER_INDEX_HEAD = (

@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from config.provider_locks import lock_file
-from tools.terraform_cli import (
-    TerraformUnavailable,
-    find_provider_mirror,
-    mirror_cli_config,
-    run_terraform,
-    terraform_binary,
-)
+from tools.terraform_cli import TerraformUnavailable, find_provider_mirror, run_terraform
 
 pytestmark = pytest.mark.terraform
-
-
-@pytest.fixture(scope="module")
-def cli_config(tmp_path_factory) -> Path:
-    try:
-        terraform_binary()
-        return mirror_cli_config(tmp_path_factory.mktemp("terraform"))
-    except TerraformUnavailable as missing:
-        pytest.skip(f"TERRAFORM VALIDATION NOT RUN: {missing}")
 
 
 @pytest.mark.parametrize(
     "synth_name", ["default_synth", "three_region_synth", "every_option_synth"]
 )
 @pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
-def test_stack_validates(request, cli_config, tmp_path, synth_name, stack):
+def test_stack_validates(request, terraform_cli_config, tmp_path, synth_name, stack):
     synth = request.getfixturevalue(synth_name)
     workdir = tmp_path / stack
     shutil.copytree(synth.outdir / "stacks" / stack, workdir)
@@ -41,20 +25,22 @@ def test_stack_validates(request, cli_config, tmp_path, synth_name, stack):
     run_terraform(
         ["init", "-backend=false", "-input=false", "-lockfile=readonly"],
         cwd=workdir,
-        cli_config=cli_config,
+        cli_config=terraform_cli_config,
     )
-    result = run_terraform(["validate"], cwd=workdir, cli_config=cli_config, check=False)
+    result = run_terraform(["validate"], cwd=workdir, cli_config=terraform_cli_config, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "The configuration is valid" in result.stdout
 
 
-def test_validate_reports_a_broken_stack(default_synth, cli_config, tmp_path):
+def test_validate_reports_a_broken_stack(default_synth, terraform_cli_config, tmp_path):
     workdir = tmp_path / "broken"
     shutil.copytree(default_synth.outdir / "stacks" / "member-stackset", workdir)
     stack_file = workdir / "cdk.tf.json"
     stack_file.write_text(stack_file.read_text().replace('"permission_model"', '"permission_mode"'))
-    run_terraform(["init", "-backend=false", "-input=false"], cwd=workdir, cli_config=cli_config)
-    result = run_terraform(["validate"], cwd=workdir, cli_config=cli_config, check=False)
+    run_terraform(
+        ["init", "-backend=false", "-input=false"], cwd=workdir, cli_config=terraform_cli_config
+    )
+    result = run_terraform(["validate"], cwd=workdir, cli_config=terraform_cli_config, check=False)
     assert result.returncode != 0
     assert "permission_mode" in result.stderr
 

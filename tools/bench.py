@@ -27,8 +27,8 @@ from config.loader import DEFAULT_CONFIG
 from modules.provider_import import STOCK_IMPORT_ENV_VAR
 from tools.cdktf_cli import app_command
 from tools.scale_config import SCALE_OU_COUNT, SCALE_REGIONS, write_scale_config
+from tools.terraform_cli import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SECONDS = 0.02
 # The targets of issue 5, for a 2-core machine.
 TARGET_RATIO = 4

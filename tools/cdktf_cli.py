@@ -13,6 +13,7 @@ files keep cdktf from asking the registry either way.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shlex
@@ -26,6 +27,7 @@ from tools.terraform_cli import PROJECT_ROOT, cli_config_for_this_machine
 CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
 
 
+@functools.cache
 def app_command() -> list[str]:
     """How cdktf runs the app (cdktf.json's "app", from the project folder); `make synth` too."""
     return shlex.split(json.loads((PROJECT_ROOT / "cdktf.json").read_text())["app"])

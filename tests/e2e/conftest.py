@@ -35,12 +35,7 @@ from config.schema import (
 from tests.e2e.emulator import running_emulator
 from tools.cdktf_cli import CDKTF, PROJECT_ROOT
 from tools.plan import StackPlan, plan_stack
-from tools.terraform_cli import (
-    TerraformUnavailable,
-    mirror_cli_config,
-    run_terraform,
-    terraform_binary,
-)
+from tools.terraform_cli import run_terraform
 
 HOME_REGION = "ap-northeast-1"
 MEMBER_REGIONS = [HOME_REGION, "us-east-1"]
@@ -107,15 +102,6 @@ class Deployment:
         return _session_in(self.emulator, account, self.organization).client(
             service, region_name=region, endpoint_url=self.emulator
         )
-
-
-@pytest.fixture(scope="session")
-def terraform_cli_config(tmp_path_factory) -> Path:
-    try:
-        terraform_binary()
-        return mirror_cli_config(tmp_path_factory.mktemp("terraform"))
-    except TerraformUnavailable as missing:
-        pytest.skip(f"END-TO-END TESTS NOT RUN: {missing}")
 
 
 @pytest.fixture(scope="session")
