@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from config import ConfigError, config_path_from_env, load_config
+from modules.jsii_cache import provider_index_exists, wait_for_provider_index
 from modules.provider_import import import_provider_package
 
 # Node 20 is past its end of life for jsii; the warning is not actionable for
@@ -31,6 +32,7 @@ def main() -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
+    cache_was_warm = provider_index_exists()
     import_provider_package()
     # Imported only now: a bad config fails in well under a second this way.
     from stacks.app import SynthError, synthesize
@@ -45,6 +47,11 @@ def main() -> int:
         f"synthesized {', '.join(sorted(p.name for p in (outdir / 'stacks').iterdir()))} "
         f"into {outdir}/stacks"
     )
+    if not cache_was_warm:
+        # jsii's index worker dies with this process; waiting once here makes
+        # every later synth warm (modules/jsii_cache.py says why).
+        print("waiting for jsii to finish its runtime index, once", file=sys.stderr)
+        wait_for_provider_index()
     return 0
 
 
