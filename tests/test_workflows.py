@@ -96,3 +96,11 @@ def test_deploy_runs_on_main_behind_the_environment_log_archive_first():
         ]
         assert roles == [f"${{{{ vars.{role_variable} }}}}"]
         assert steps[-1]["run"] == command
+
+
+def test_every_job_keeps_the_jsii_package_cache_keyed_on_the_lock_files():
+    for name in ("plan.yml", "deploy.yml"):
+        for job in workflow(name)["jobs"].values():
+            [cache] = [s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@")]
+            assert cache["with"]["path"] == "~/.cache/aws/jsii/package-cache"
+            assert "hashFiles('Pipfile.lock', 'package-lock.json')" in cache["with"]["key"]
