@@ -61,6 +61,8 @@ def wait_for_provider_index(timeout_seconds: float = DEFAULT_WAIT_SECONDS) -> bo
     Loading the provider package is what starts the worker, so this loads it
     first when nothing has. True when the index exists, False on timeout.
     """
+    if provider_index_exists():
+        return True
     import_provider_package()
     deadline = time.monotonic() + timeout_seconds
     while not provider_index_exists():
@@ -72,8 +74,6 @@ def wait_for_provider_index(timeout_seconds: float = DEFAULT_WAIT_SECONDS) -> bo
 
 def main() -> int:
     """`python -m modules.jsii_cache`: run once by the set-up of .venv."""
-    if provider_index_exists():
-        return 0
     started = time.monotonic()
     if not wait_for_provider_index():
         print(
@@ -84,7 +84,7 @@ def main() -> int:
         )
         return 0
     print(
-        f"jsii runtime index for {PROVIDER_NPM_PACKAGE} written in "
+        f"jsii runtime index for {PROVIDER_NPM_PACKAGE} ready after "
         f"{time.monotonic() - started:.1f} s under {package_cache_root()}"
     )
     return 0
