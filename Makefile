@@ -56,8 +56,8 @@ $(VENV)/.synced: Pipfile.lock
 	@# compiles its modules again where PYTHONDONTWRITEBYTECODE is set.
 	$(PY) -O -m compileall -q -j 0 $(VENV)/lib >/dev/null
 	@# jsii's runtime index of the AWS provider, built once here, so that the
-	@# first synth is already warm (modules/jsii_cache.py).
-	$(PY) -O -m modules.jsii_cache
+	@# first synth is already warm (synth/jsii_cache.py).
+	$(PY) -O -m synth.jsii_cache
 	@touch $@
 
 # --ignore-scripts: no install script may download anything; node-pty, the

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from config import ConfigError, config_path_from_env, load_config
-from modules.jsii_cache import provider_index_exists, wait_for_provider_index
-from modules.provider_import import import_provider_package
+from project import SYNTH_OUTDIR
+from synth.jsii_cache import provider_index_exists, wait_for_provider_index
+from synth.provider_import import import_provider_package
 
 # Node 20 is past its end of life for jsii; the warning is not actionable for
 # users of this project and would otherwise fill every synth with a banner.
@@ -22,8 +23,6 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # policy check must stop the synth and leave the output alone, as under
 # `make synth`; cdktf then reports the failed synth and deploys nothing.
 os.environ.pop("CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS", None)
-
-DEFAULT_OUTDIR = "cdktf.out"
 
 
 def main() -> int:
@@ -37,7 +36,7 @@ def main() -> int:
     # Imported only now: a bad config fails in well under a second this way.
     from stacks.app import SynthError, synthesize
 
-    outdir = Path(os.environ.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
+    outdir = Path(os.environ.get("CDKTF_OUTDIR") or SYNTH_OUTDIR)
     try:
         synthesize(config, outdir)
     except SynthError as error:
@@ -49,7 +48,7 @@ def main() -> int:
     )
     if not cache_was_warm:
         # jsii's index worker dies with this process; waiting once here makes
-        # every later synth warm (modules/jsii_cache.py says why).
+        # every later synth warm (synth/jsii_cache.py says why).
         print("waiting for jsii to finish its runtime index, once", file=sys.stderr)
         wait_for_provider_index()
     return 0

@@ -1,5 +1,6 @@
 from config.loader import CONFIG_ENV_VAR, ConfigError, config_path_from_env, load_config
-from config.schema import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, SessionLogsConfig
+from config.models import SessionLogsConfig
+from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
 
 __all__ = [
     "CONFIG_ENV_VAR",

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from config.schema import SessionLogsConfig
+from config.models import SessionLogsConfig
 
 CONFIG_ENV_VAR = "SESSION_LOGS_CONFIG"
 DEFAULT_CONFIG = Path(__file__).with_name("default.yaml")

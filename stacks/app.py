@@ -9,10 +9,11 @@ from pathlib import Path
 from cdktf import App, Aspects
 
 from config import provider_locks
-from config.schema import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, SessionLogsConfig
-from modules.policy_checks import PolicyChecks
+from config.models import SessionLogsConfig
 from stacks.log_archive_stack import LogArchiveStack
 from stacks.member_stackset_stack import MemberStackSetStack
+from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
+from synth.policy_checks import PolicyChecks
 
 
 def build_app(config: SessionLogsConfig, *, outdir: Path, final_outdir: Path) -> App:

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from constructs import Construct
 
-from config.schema import SessionLogsConfig
-from modules.aws_providers import AccountProviders
-from modules.central_log_bucket import CentralLogBucket
-from modules.named_stack import NamedStack
-from modules.policies import PolicyDocument
-from modules.policies.central_bucket import central_bucket_policy
-from modules.policies.session_log_key import ACCOUNT_ADMINISTERS_KEY, session_log_key_policy
-from modules.policy_checks import suppress
-from modules.session_log_delivery import SessionLogDelivery
-from modules.session_log_key import SessionLogKey
-from modules.state_backend import add_state_backend
+from components.aws_providers import AccountProviders, deploying_account_id
+from components.central_bucket.construct import CentralLogBucket
+from components.central_bucket.policies import central_bucket_policy_document
+from components.iam_policy import PolicyDocument
+from components.session_log_delivery.construct import SessionLogDelivery
+from components.session_log_key.construct import SessionLogKey
+from components.session_log_key.policies import (
+    ACCOUNT_ADMINISTERS_KEY,
+    session_log_key_policy_document,
+)
+from config.models import SessionLogsConfig
+from synth.named_stack import NamedStack
+from synth.policy_checks import suppress
+from synth.state_backend import add_state_backend
 
 
 class LogArchiveStack(NamedStack):
@@ -25,12 +27,20 @@ class LogArchiveStack(NamedStack):
 
     def __init__(self, scope: Construct, id: str, config: SessionLogsConfig, outdir: Path) -> None:
         super().__init__(scope, id)
-        add_state_backend(self, config.log_archive.backend, outdir, config.emulator_endpoint)
         names = config.names
+        account = config.log_archive
+        add_state_backend(
+            self,
+            account.backend,
+            outdir,
+            local_state_file=names.local_state_file(id),
+            emulator_endpoint=config.emulator_endpoint,
+        )
         providers = AccountProviders(
             self,
             "providers",
-            account=config.log_archive,
+            account_id=account.account_id,
+            role_arn=account.role_arn,
             home_region=config.home_region,
             regions=config.key_regions,
             tags=config.tags,
@@ -59,7 +69,7 @@ class LogArchiveStack(NamedStack):
             provider=providers.home,
             name=names.bucket,
             key_arn=self.key.primary_arn,
-            policy=central_bucket_policy(
+            policy=central_bucket_policy_document(
                 bucket_name=names.bucket, organization_id=config.organization_id
             ),
         )
@@ -74,18 +84,20 @@ class LogArchiveStack(NamedStack):
             regions=config.deployment_regions,
             bucket_name=self.bucket.name,
             key_arn=self.key.primary_arn,
-            buffering=config.delivery,
+            buffering_size_mib=config.delivery.buffering_size_mib,
+            buffering_interval_seconds=config.delivery.buffering_interval_seconds,
         )
-        caller = DataAwsCallerIdentity(self, "deploying-account", provider=providers.home)
         self.bucket_name: str = self.bucket.name
-        self.bucket_owner: str = caller.account_id
+        self.bucket_owner: str = deploying_account_id(
+            self, "deploying-account", provider=providers.home
+        )
         self.key_id: str = self.key.key_id
 
 
 def key_policy(config: SessionLogsConfig, region: str) -> PolicyDocument:
     """The policy of the session log key (primary or replica) in `region`."""
     names = config.names
-    return session_log_key_policy(
+    return session_log_key_policy_document(
         account_id=config.log_archive.account_id,
         organization_id=config.organization_id,
         region=region,

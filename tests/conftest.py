@@ -14,8 +14,9 @@ import pytest
 
 from config import load_config
 from config.loader import DEFAULT_CONFIG
-from config.schema import SessionLogsConfig
-from modules.provider_import import import_provider_package
+from config.models import SessionLogsConfig
+from project import SYNTH_OUTDIR
+from synth.provider_import import import_provider_package
 from tools.terraform_cli import (
     TerraformUnavailable,
     mirror_cli_config,
@@ -70,7 +71,7 @@ def synthesize_config(config_file: Path, outdir: Path) -> Synthesized:
 
     config = load_config(config_file)
     # Backend paths are computed for the real output folder, as `make synth` does.
-    build_app(config, outdir=outdir, final_outdir=Path("cdktf.out")).synth()
+    build_app(config, outdir=outdir, final_outdir=SYNTH_OUTDIR).synth()
     return Synthesized(outdir, config)
 
 

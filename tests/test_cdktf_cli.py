@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config.schema import in_deploy_order
+from stacks.registry import in_deploy_order
 from tools.cdktf_cli import CDKTF, cdktf_commands
 
 CLI = str(CDKTF)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from modules.member_template import build_member_template, render_template
+from components.member_template import build_member_template, render_template
 
 SKIPPED_CHECKS = {
     "CKV_AWS_18": (

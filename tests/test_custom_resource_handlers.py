@@ -17,8 +17,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from modules.member_template.functions import HANDLERS, inline_code
-from modules.member_template.session_preferences_handler import DEFAULT_PREFERENCES
+from components.member_template.lambda_functions import HANDLERS, inline_code
+from components.member_template.runtime.session_preferences import DEFAULT_PREFERENCES
 
 DOCUMENT = "SSM-SessionManagerRunShell"
 PREFERENCES = {
@@ -82,7 +82,7 @@ def aws(monkeypatch):
 
 def load(handler_name: str, how: str) -> types.ModuleType:
     if how == "module":
-        return importlib.import_module(f"modules.member_template.{handler_name}")
+        return importlib.import_module(f"components.member_template.{handler_name}")
     module = types.ModuleType(f"inlined_{handler_name}")
     exec(compile(inline_code(HANDLERS / f"{handler_name}.py"), "index.py", "exec"), module.__dict__)
     return module

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from modules.aws_providers import EMULATED_SERVICES
+from components.aws_providers import EMULATED_SERVICES
 from tests.conftest import THREE_REGIONS_CONFIG, synthesize_config
 
 EMULATOR = "http://127.0.0.1:4566"

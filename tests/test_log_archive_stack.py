@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from config.schema import LOG_ARCHIVE_STACK
+from stacks.registry import LOG_ARCHIVE_STACK
 
 STACK = LOG_ARCHIVE_STACK
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from config import load_config, provider_locks
+from project import PROJECT_ROOT
 from stacks import app as app_module
 from tests.conftest import DEFAULT_CONFIG
 from tests.test_policy_checks import checked_stack, good_key
 from tools.cdktf_cli import app_command
-from tools.terraform_cli import PROJECT_ROOT
 
 JSII_BANNER_SWITCH = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
 

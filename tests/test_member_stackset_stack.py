@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from config.schema import MEMBER_STACKSET_STACK
-from modules.member_template import build_member_template, render_template
+from components.member_template import build_member_template, render_template
+from stacks.registry import MEMBER_STACKSET_STACK
 
 STACK = MEMBER_STACKSET_STACK
 REMOTE_STATE = "data.terraform_remote_state.cross_stack_reference_input_log_archive.outputs"

@@ -9,14 +9,18 @@ from io import BytesIO
 import pytest
 from cfnlint.api import ManualArgs, lint
 
-from config import load_config
-from modules.member_template import build_member_template, config_parameter_values, render_template
-from modules.member_template.functions import (
+from components.member_template import (
+    build_member_template,
+    config_parameter_values,
+    render_template,
+)
+from components.member_template.lambda_functions import (
     HANDLERS,
     INLINE_CODE_BUDGET_BYTES,
     ZIP_FILE_LIMIT_BYTES,
     inline_code,
 )
+from config import load_config
 from tests.conftest import DEFAULT_CONFIG, EVERY_OPTION_CONFIG, THREE_REGIONS_CONFIG
 from tools.scale_config import SCALE_OU_COUNT, write_scale_config
 

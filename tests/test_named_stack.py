@@ -8,7 +8,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from constructs import Construct
 
-from modules.named_stack import DEFAULT_CHILD, NamedStack
+from synth.named_stack import DEFAULT_CHILD, NamedStack
 
 
 def test_default_child_takes_its_parents_name(tmp_path):

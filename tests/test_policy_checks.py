@@ -15,7 +15,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 
-from modules.policy_checks import PolicyChecks, suppress
+from synth.policy_checks import PolicyChecks, suppress
 
 KEPT = TerraformResourceLifecycle(prevent_destroy=True)
 OPEN_STATEMENT = {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",

@@ -8,12 +8,12 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from modules.provider_import import PACKAGE, STOCK_IMPORT_ENV_VAR
+from project import PROJECT_ROOT
+from synth.provider_import import PACKAGE, STOCK_IMPORT_ENV_VAR
 from tests.conftest import THREE_REGIONS_CONFIG
 from tests.test_main import run_main
-from tools.terraform_cli import PROJECT_ROOT
 
-LAZY_INDEX = PROJECT_ROOT / "modules" / "lazy_provider_index.js"
+LAZY_INDEX = PROJECT_ROOT / "synth" / "lazy_provider_index.js"
 PROVIDER_INDEX_HEAD = (
     '"use strict";\n'
     "/**\n * Copyright (c) HashiCorp, Inc.\n */\n"
@@ -57,7 +57,7 @@ def test_unexpected_package_layout_falls_back_and_says_so_once(tmp_path):
     (package / "__init__.py").write_text("LOADED_NORMALLY = True\n")
     script = (
         "import cdktf_cdktf_provider_aws as p\n"
-        "from modules.provider_import import import_provider_package\n"
+        "from synth.provider_import import import_provider_package\n"
         "import sys; del sys.modules['cdktf_cdktf_provider_aws']\n"
         "import_provider_package(); import_provider_package()\n"
         "print(sys.modules['cdktf_cdktf_provider_aws'].LOADED_NORMALLY)\n"
@@ -73,7 +73,7 @@ def test_unexpected_package_layout_falls_back_and_says_so_once(tmp_path):
 
 def test_fast_import_loads_only_the_resource_modules_asked_for():
     script = (
-        "from modules.provider_import import import_provider_package\n"
+        "from synth.provider_import import import_provider_package\n"
         "import_provider_package()\n"
         "from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket\n"
         "import sys\n"

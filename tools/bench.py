@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.loader import DEFAULT_CONFIG
-from modules.jsii_cache import CACHE_ROOT_ENV_VAR
-from modules.provider_import import STOCK_IMPORT_ENV_VAR
+from project import PROJECT_ROOT, SYNTH_OUTDIR
+from synth.jsii_cache import CACHE_ROOT_ENV_VAR
+from synth.provider_import import STOCK_IMPORT_ENV_VAR
 from tools.cdktf_cli import app_command
 from tools.scale_config import SCALE_OU_COUNT, SCALE_REGIONS, write_scale_config
-from tools.terraform_cli import PROJECT_ROOT
 
 SAMPLE_SECONDS = 0.02
 # The targets, for a 2-core machine (BENCHMARKS.md).
@@ -52,7 +52,7 @@ def synth_once(config: Path, *, stock: bool, cold: bool = False) -> Run:
         env = {
             **os.environ,
             "SESSION_LOGS_CONFIG": str(config),
-            "CDKTF_OUTDIR": str(Path(outdir) / "cdktf.out"),
+            "CDKTF_OUTDIR": str(Path(outdir) / SYNTH_OUTDIR),
             STOCK_IMPORT_ENV_VAR: "1" if stock else "0",
         }
         if cold:
@@ -68,7 +68,7 @@ def synth_once(config: Path, *, stock: bool, cold: bool = False) -> Run:
         peak.stop()
         if returncode != 0:
             raise SystemExit(f"synth of {config} failed with exit status {returncode}")
-        return Run(wall, peak.peak_kib / 1024, _template_bytes(Path(outdir) / "cdktf.out"))
+        return Run(wall, peak.peak_kib / 1024, _template_bytes(Path(outdir) / SYNTH_OUTDIR))
 
 
 def _template_bytes(outdir: Path) -> int:

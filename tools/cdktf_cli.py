@@ -21,8 +21,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from config.schema import STACKS_IN_DEPLOY_ORDER, in_deploy_order
-from tools.terraform_cli import PROJECT_ROOT, cli_config_for_this_machine
+from project import PROJECT_ROOT
+from stacks.registry import STACKS_IN_DEPLOY_ORDER, in_deploy_order
+from tools.terraform_cli import cli_config_for_this_machine
 
 CDKTF = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
 

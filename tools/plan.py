@@ -17,7 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from config.schema import in_deploy_order
+from project import SYNTH_OUTDIR
+from stacks.registry import in_deploy_order
 from tools.plan_summary import summarize
 from tools.terraform_cli import cli_config_for_this_machine, run_terraform
 
@@ -65,7 +66,7 @@ def plan_stack(stack_dir: Path, plan_dir: Path, cli_config: Path | None) -> Stac
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stacks", nargs="*", metavar="STACK", help="default: every stack")
-    parser.add_argument("--outdir", type=Path, default=Path("cdktf.out"))
+    parser.add_argument("--outdir", type=Path, default=SYNTH_OUTDIR)
     parser.add_argument("--plan-dir", type=Path, default=Path("build/plan"))
     args = parser.parse_args(argv)
     try:

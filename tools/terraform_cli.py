@@ -19,9 +19,9 @@ import subprocess
 from pathlib import Path
 
 from config.provider_locks import lock_file
-from config.schema import LOG_ARCHIVE_STACK
+from project import PROJECT_ROOT
+from stacks.registry import LOG_ARCHIVE_STACK
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIRROR_ENV_VAR = "SESSION_LOGS_PROVIDER_MIRROR"
 AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
 

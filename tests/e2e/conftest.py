@@ -26,14 +26,11 @@ import pytest
 import yaml
 
 from config import load_config
-from config.schema import (
-    LOG_ARCHIVE_STACK,
-    MEMBER_STACKSET_STACK,
-    STACKS_IN_DEPLOY_ORDER,
-    SessionLogsConfig,
-)
+from config.models import SessionLogsConfig
+from project import PROJECT_ROOT
+from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, STACKS_IN_DEPLOY_ORDER
 from tests.e2e.emulator import running_emulator
-from tools.cdktf_cli import CDKTF, PROJECT_ROOT
+from tools.cdktf_cli import CDKTF
 from tools.plan import StackPlan, plan_stack
 from tools.terraform_cli import run_terraform
 

@@ -15,7 +15,7 @@ import shutil
 import pytest
 
 from config.provider_locks import LOCK_FILE, lock_file
-from config.schema import LOG_ARCHIVE_STACK, STACKS_IN_DEPLOY_ORDER
+from stacks.registry import LOG_ARCHIVE_STACK, STACKS_IN_DEPLOY_ORDER
 from tests.e2e.conftest import run_with_cdktf
 from tools.cdktf_cli import CDKTF
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from config.schema import Names
+from config.names import Names
 from tests.e2e.conftest import HOME_REGION, MEMBER_REGIONS
 
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from modules.policies.central_bucket import central_bucket_policy
-from modules.session_log_key import JUST_IN_TIME_TAG
+from components.central_bucket.policies import central_bucket_policy_document
+from components.session_log_key.construct import JUST_IN_TIME_TAG
 from stacks.log_archive_stack import key_policy
 from tests.e2e.conftest import HOME_REGION, MEMBER_REGIONS
 
@@ -46,7 +46,7 @@ def archive(deployment) -> Archive:
 def test_bucket_policy_is_the_reviewed_document(archive):
     s3 = archive.client("s3")
     policy = json.loads(s3.get_bucket_policy(Bucket=archive.bucket)["Policy"])
-    assert policy == central_bucket_policy(
+    assert policy == central_bucket_policy_document(
         bucket_name=archive.bucket, organization_id=archive.organization_id
     )
     assert [s["Sid"] for s in policy["Statement"]] == [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modules.member_template import builder as member
+from components.member_template import builder as member
 from tests.e2e.conftest import HOME_REGION, MEMBER_REGIONS
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from config.schema import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
+from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
 from tools.plan_summary import summarize
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.schema import STACKS_IN_DEPLOY_ORDER
+from stacks.registry import STACKS_IN_DEPLOY_ORDER
 from tools.plan import NO_CHANGES
 
 

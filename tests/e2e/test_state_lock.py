@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.schema import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, STACKS_IN_DEPLOY_ORDER
+from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, STACKS_IN_DEPLOY_ORDER
 from tests.e2e.conftest import STATE_BUCKET
 
 

@@ -1,0 +1,34 @@
+"""Policy as data: the helpers and constants every component's policies.py shares.
+
+Each component keeps its own policies in its folder (`policies.py`), one
+statement per function with a Sid and the source it rests on. Helpers say what
+they return by their name: `*_statement` one statement, `*_statements` a list
+of them, `*_document` a whole policy document.
+"""
+
+import json
+
+PolicyDocument = dict
+
+# Service principals, as the services' own guides name them.
+FIREHOSE_SERVICE = "firehose.amazonaws.com"
+GUICONNECT_SERVICE = "ssm-guiconnect.amazonaws.com"
+LAMBDA_SERVICE = "lambda.amazonaws.com"
+# The actions the CloudWatch Logs user guide lists for encrypting a log group
+# ("Encrypt log data in CloudWatch Logs using AWS KMS").
+CLOUDWATCH_LOGS_KEY_ACTIONS = [
+    "kms:Decrypt",
+    "kms:Describe*",
+    "kms:Encrypt",
+    "kms:GenerateDataKey*",
+    "kms:ReEncrypt*",
+]
+
+
+def render_policy(document: PolicyDocument) -> str:
+    """Deterministic JSON, so Terraform plans show only real policy changes."""
+    return json.dumps(document, indent=2, sort_keys=True)
+
+
+def policy_document(*statements: dict) -> PolicyDocument:
+    return {"Version": "2012-10-17", "Statement": list(statements)}

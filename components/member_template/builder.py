@@ -1,0 +1,332 @@
+"""The CloudFormation template every member account gets in every deployment region.
+
+Built as a dict so tests can inspect it and serialized with sorted keys so the
+stack set's template_body only changes when the template really does. The
+config decides which resources and statements exist; the values themselves
+(bucket, key, session settings, role names) are parameters the stack set
+fills in, which CloudFormation validates and which keep the template's size
+independent of them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from components.member_template import policies
+from components.member_template.intrinsics import get_att, ref, sub
+from components.member_template.lambda_functions import (
+    RUNTIME_DIR,
+    HandlerFunction,
+    function_resources,
+)
+from components.member_template.parameters import (
+    IDLE_SESSION_TIMEOUT,
+    INSTANCE_ROLE_NAMES,
+    LOG_ARCHIVE_ACCOUNT_ID,
+    LOG_ARCHIVE_BUCKET_NAME,
+    LOG_ARCHIVE_KEY_ID,
+    LOG_RETENTION,
+    MAX_SESSION_DURATION,
+    RUN_AS_DEFAULT_USER,
+    S3_LOG_BUCKET,
+    S3_LOG_BUCKET_KEY_ARN,
+    S3_LOG_KEY_PREFIX,
+    SHELL_PROFILE_LINUX,
+    SHELL_PROFILE_WINDOWS,
+    LogArchiveOutputs,
+    template_parameters,
+)
+from config.models import SessionLogsConfig
+from config.names import Names
+
+SESSION_LOG_GROUP = "SessionLogGroup"
+INSTANCE_POLICY = "SessionLogInstancePolicy"
+SESSION_USER_POLICY = "SessionEncryptionUserPolicy"
+SESSION_PREFERENCES = "SessionManagerPreferences"
+RDP_RECORDING_PREFERENCES = "RdpRecordingPreferences"
+SUBSCRIPTION_ROLE = "SessionLogSubscriptionRole"
+SUBSCRIPTION_FILTER = "SessionLogSubscription"
+INSTANCE_ROLE_ATTACHMENT = "InstancePolicyAttachment"
+
+# Multi-Region keys share one id, so the key of this region follows from it.
+REGIONAL_KEY_ARN = sub(
+    f"arn:${{AWS::Partition}}:kms:${{AWS::Region}}:${{{LOG_ARCHIVE_ACCOUNT_ID}}}"
+    f":key/${{{LOG_ARCHIVE_KEY_ID}}}"
+)
+# ... and in any region: the key of the account-wide policies.
+ANY_REGION_KEY_ARN = sub(
+    f"arn:${{AWS::Partition}}:kms:*:${{{LOG_ARCHIVE_ACCOUNT_ID}}}:key/${{{LOG_ARCHIVE_KEY_ID}}}"
+)
+# True in the stack instances of the account-wide region (see
+# SessionLogsConfig.account_wide_region): only they hold the IAM policies
+# that serve every region, and attach them.
+IN_ACCOUNT_WIDE_REGION = "InAccountWideRegion"
+ROLE_ATTACHMENT_FUNCTION = HandlerFunction(
+    logical_id="InstancePolicyAttachmentFunction",
+    name="instance-policy-attachment",
+    description="Attaches the session log instance policy to the listed roles that exist",
+    handler_file=RUNTIME_DIR / "role_attachment.py",
+    statements=[
+        policies.attach_instance_policy_statement(
+            roles_arn=sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"),
+            policy_arn=ref(INSTANCE_POLICY),
+        )
+    ],
+)
+
+
+@dataclass(frozen=True)
+class MemberTemplate:
+    """The template and the value of each of its parameters: what a stack set deploys."""
+
+    body: dict
+    parameter_values: dict[str, str]
+
+    @property
+    def rendered_body(self) -> str:
+        return json.dumps(self.body, indent=1, sort_keys=True)
+
+
+def _preferences_function(names: Names) -> HandlerFunction:
+    return HandlerFunction(
+        logical_id="SessionPreferencesFunction",
+        name="session-preferences",
+        description="Creates or updates SSM-SessionManagerRunShell, restores defaults on delete",
+        handler_file=RUNTIME_DIR / "session_preferences.py",
+        statements=[
+            policies.write_session_preferences_statement(
+                document_arn=sub(
+                    "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/"
+                    f"{names.session_preferences_document}"
+                )
+            )
+        ],
+    )
+
+
+def build_member_template(
+    config: SessionLogsConfig, *, log_archive: LogArchiveOutputs
+) -> MemberTemplate:
+    parameters = template_parameters(config, log_archive)
+    return MemberTemplate(
+        body=_body(config, {name: p.declaration for name, p in parameters.items()}),
+        parameter_values={name: p.value for name, p in parameters.items()},
+    )
+
+
+def _body(config: SessionLogsConfig, parameters: dict) -> dict:
+    names = config.names
+    preferences_function = _preferences_function(names)
+    resources = {
+        SESSION_LOG_GROUP: _session_log_group(names),
+        SUBSCRIPTION_ROLE: _subscription_role(names),
+        SUBSCRIPTION_FILTER: _subscription_filter(names),
+        **function_resources(preferences_function, key_arn=REGIONAL_KEY_ARN, names=names),
+        SESSION_PREFERENCES: _session_preferences(config, preferences_function),
+        RDP_RECORDING_PREFERENCES: _rdp_recording_preferences(),
+    }
+    account_wide = {INSTANCE_POLICY: _instance_policy(config)}
+    outputs = {
+        "SessionLogGroupName": {"Value": ref(SESSION_LOG_GROUP)},
+        "InstancePolicyArn": _account_wide({"Value": ref(INSTANCE_POLICY)}),
+    }
+    if config.session.encrypts_with_central_key:
+        account_wide[SESSION_USER_POLICY] = _session_user_policy()
+        outputs["SessionEncryptionUserPolicyArn"] = _account_wide(
+            {"Value": ref(SESSION_USER_POLICY)}
+        )
+    if config.instance_role_names:
+        account_wide.update(
+            function_resources(ROLE_ATTACHMENT_FUNCTION, key_arn=REGIONAL_KEY_ARN, names=names)
+        )
+        account_wide[INSTANCE_ROLE_ATTACHMENT] = _instance_role_attachment()
+    resources.update({name: _account_wide(r) for name, r in account_wide.items()})
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": (
+            "Central Session Logs member resources: encrypted Session Manager log group "
+            "subscribed to the log archive, instance policy, Session Manager and RDP "
+            "recording preferences."
+        ),
+        "Parameters": parameters,
+        "Conditions": {
+            IN_ACCOUNT_WIDE_REGION: {"Fn::Equals": [ref("AWS::Region"), config.account_wide_region]}
+        },
+        "Resources": resources,
+        "Outputs": outputs,
+    }
+
+
+def _account_wide(entry: dict) -> dict:
+    """A resource or output that only the account-wide region's stack instance has."""
+    return {**entry, "Condition": IN_ACCOUNT_WIDE_REGION}
+
+
+def _session_log_group(names: Names) -> dict:
+    return {
+        "Type": "AWS::Logs::LogGroup",
+        # Session logs are audit records: removing the stack must not delete them.
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "LogGroupName": sub(f"{names.member_log_group_prefix}${{AWS::AccountId}}"),
+            "RetentionInDays": ref(LOG_RETENTION),
+            "KmsKeyId": REGIONAL_KEY_ARN,
+        },
+    }
+
+
+def _instance_policy(config: SessionLogsConfig) -> dict:
+    names = config.names
+    s3 = config.session.s3_logging
+    s3_target = None
+    if s3:
+        bucket_arn = sub(f"arn:${{AWS::Partition}}:s3:::${{{S3_LOG_BUCKET}}}")
+        s3_target = policies.S3LoggingTarget(
+            bucket_arn=bucket_arn,
+            objects_arn=sub(
+                f"arn:${{AWS::Partition}}:s3:::${{{S3_LOG_BUCKET}}}/${{{S3_LOG_KEY_PREFIX}}}*"
+            ),
+            kms_key_arn=ref(S3_LOG_BUCKET_KEY_ARN) if s3.kms_key_arn else None,
+        )
+    return {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {
+            # Named after the region that holds it: if the account-wide region
+            # changes, the new copy never collides with the old one.
+            "ManagedPolicyName": sub(f"{names.member_instance_policy_prefix}${{AWS::Region}}"),
+            "Description": "Lets instances in every region write Session Manager logs",
+            "PolicyDocument": policies.instance_policy_document(
+                log_groups_arn=sub(
+                    "arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:"
+                    f"{names.member_log_group_prefix}${{AWS::AccountId}}:*"
+                ),
+                key_arn=ANY_REGION_KEY_ARN,
+                decrypts_session_data=config.session.encrypts_with_central_key,
+                s3_logging=s3_target,
+            ),
+        },
+    }
+
+
+def _session_user_policy() -> dict:
+    return {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {
+            "ManagedPolicyName": sub("session-manager-session-encryption-${AWS::Region}"),
+            "Description": "Lets users and roles start sessions encrypted with the session key",
+            "PolicyDocument": policies.session_user_policy_document(key_arn=ANY_REGION_KEY_ARN),
+        },
+    }
+
+
+def _subscription_role(names: Names) -> dict:
+    # With a destination policy that names the organization rather than
+    # accounts, CloudWatch Logs needs a role in the sending account to check
+    # the subscription (CloudWatch Logs user guide, "Step 2: (Only if using an
+    # organization) Create an IAM role").
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "RoleName": sub(f"{names.prefix}-subscription-${{AWS::Region}}"),
+            "AssumeRolePolicyDocument": policies.service_trust_document(
+                policies.REGIONAL_LOGS_SERVICE
+            ),
+            "Policies": [
+                {
+                    "PolicyName": "validate-subscription",
+                    "PolicyDocument": policies.subscription_role_permissions_document(
+                        log_group_arn=get_att(SESSION_LOG_GROUP, "Arn")
+                    ),
+                }
+            ],
+        },
+    }
+
+
+def _subscription_filter(names: Names) -> dict:
+    return {
+        "Type": "AWS::Logs::SubscriptionFilter",
+        "Properties": {
+            "FilterName": names.prefix,
+            "LogGroupName": ref(SESSION_LOG_GROUP),
+            "FilterPattern": "",
+            # The log archive has one destination per region, all with the same name.
+            "DestinationArn": sub(
+                f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{{LOG_ARCHIVE_ACCOUNT_ID}}}"
+                f":destination:{names.log_destination}"
+            ),
+            "RoleArn": get_att(SUBSCRIPTION_ROLE, "Arn"),
+        },
+    }
+
+
+def _session_preferences(config: SessionLogsConfig, function: HandlerFunction) -> dict:
+    return {
+        "Type": "Custom::SessionManagerPreferences",
+        "Properties": {
+            "ServiceToken": function.service_token,
+            "DocumentName": config.names.session_preferences_document,
+            "Content": {
+                "schemaVersion": "1.0",
+                "description": "Session Manager preferences managed by Central Session Logs",
+                "sessionType": "Standard_Stream",
+                "inputs": _session_inputs(config),
+            },
+        },
+    }
+
+
+def _session_inputs(config: SessionLogsConfig) -> dict:
+    session = config.session
+    s3 = session.s3_logging
+    inputs = {
+        "cloudWatchLogGroupName": ref(SESSION_LOG_GROUP),
+        "cloudWatchStreamingEnabled": True,
+        "cloudWatchEncryptionEnabled": True,
+        "idleSessionTimeout": ref(IDLE_SESSION_TIMEOUT),
+        "maxSessionDuration": ref(MAX_SESSION_DURATION),
+        "kmsKeyId": REGIONAL_KEY_ARN if session.encrypts_with_central_key else "",
+        "s3BucketName": ref(S3_LOG_BUCKET) if s3 else "",
+        "s3KeyPrefix": ref(S3_LOG_KEY_PREFIX) if s3 else "",
+        "s3EncryptionEnabled": s3.encryption_enabled if s3 else True,
+        "runAsEnabled": session.run_as.enabled,
+        "runAsDefaultUser": ref(RUN_AS_DEFAULT_USER) if session.run_as.enabled else "",
+    }
+    if session.shell_profile.configured:
+        inputs["shellProfile"] = {
+            "windows": ref(SHELL_PROFILE_WINDOWS),
+            "linux": ref(SHELL_PROFILE_LINUX),
+        }
+    return inputs
+
+
+def _instance_role_attachment() -> dict:
+    return {
+        "Type": "Custom::InstancePolicyAttachment",
+        "Properties": {
+            "ServiceToken": ROLE_ATTACHMENT_FUNCTION.service_token,
+            "PolicyArn": ref(INSTANCE_POLICY),
+            "RoleNames": ref(INSTANCE_ROLE_NAMES),
+        },
+    }
+
+
+def _rdp_recording_preferences() -> dict:
+    return {
+        "Type": "AWS::SSMGuiConnect::Preferences",
+        "Properties": {
+            "ConnectionRecordingPreferences": {
+                "KMSKeyArn": REGIONAL_KEY_ARN,
+                "RecordingDestinations": {
+                    "S3Buckets": [
+                        {
+                            "BucketName": ref(LOG_ARCHIVE_BUCKET_NAME),
+                            "BucketOwner": ref(LOG_ARCHIVE_ACCOUNT_ID),
+                        }
+                    ]
+                },
+            }
+        },
+    }

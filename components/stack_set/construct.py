@@ -1,0 +1,139 @@
+"""A service-managed StackSet that deploys one template to OUs in several regions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cdktf import TerraformIterator, TerraformResourceLifecycle, Token
+from cdktf_cdktf_provider_aws.cloudformation_stack_set import (
+    CloudformationStackSet,
+    CloudformationStackSetAutoDeployment,
+    CloudformationStackSetManagedExecution,
+)
+from cdktf_cdktf_provider_aws.cloudformation_stack_set_instance import (
+    CloudformationStackSetInstance,
+    CloudformationStackSetInstanceDeploymentTargets,
+    CloudformationStackSetInstanceOperationPreferences,
+)
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from constructs import Construct
+
+from synth.named_stack import DEFAULT_CHILD
+
+
+@dataclass(frozen=True)
+class OperationPreferences:
+    """How CloudFormation rolls the stack instances out across accounts and regions."""
+
+    region_concurrency_type: str
+    max_concurrent_percentage: int
+    failure_tolerance_percentage: int
+
+
+class OrganizationStackSet(Construct):
+    """The stack set and its stack set instances, one per region (for_each over the regions).
+
+    One for_each resource lists the OUs once, where a resource per region would
+    repeat all of them in every region: with hundreds of OUs that is most of
+    the synthesized Terraform and of the synth time.
+
+    Auto-deployment gives accounts that join a target OU the stacks without a
+    new apply; managed execution lets StackSets queue the per-region
+    operations Terraform starts in parallel instead of failing them with
+    OperationInProgressException.
+
+    The template body and every parameter value reach CloudFormation as
+    written: the construct escapes what Terraform would read as its own
+    interpolation, and leaves cdktf tokens (references to other resources or
+    stacks) for Terraform to resolve.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        provider: AwsProvider,
+        name: str,
+        description: str,
+        template_body: str,
+        parameters: Mapping[str, str],
+        call_as: str,
+        organizational_unit_ids: Sequence[str],
+        excluded_account_ids: Sequence[str],
+        regions: Sequence[str],
+        retain_stacks_on_account_removal: bool,
+        operation_preferences: OperationPreferences,
+    ) -> None:
+        super().__init__(scope, id)
+        self.stack_set = CloudformationStackSet(
+            self,
+            DEFAULT_CHILD,
+            provider=provider,
+            name=name,
+            description=description,
+            permission_model="SERVICE_MANAGED",
+            call_as=call_as,
+            auto_deployment=CloudformationStackSetAutoDeployment(
+                enabled=True,
+                retain_stacks_on_account_removal=retain_stacks_on_account_removal,
+            ),
+            managed_execution=CloudformationStackSetManagedExecution(active=True),
+            capabilities=["CAPABILITY_NAMED_IAM"],
+            template_body=_terraform_literal(template_body),
+            parameters={name: _literal_unless_token(v) for name, v in parameters.items()},
+            # With SERVICE_MANAGED the API reports an administration role that
+            # was never set, so every plan would otherwise try to remove it.
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["administration_role_arn"]),
+        )
+        each_region = TerraformIterator.from_list(list(regions))
+        self.instances = CloudformationStackSetInstance(
+            self,
+            "instances",
+            provider=provider,
+            for_each=each_region,
+            stack_set_name=self.stack_set.name,
+            call_as=call_as,
+            region=Token.as_string(each_region.value),
+            deployment_targets=_deployment_targets(organizational_unit_ids, excluded_account_ids),
+            operation_preferences=_instance_preferences(operation_preferences),
+        )
+
+
+def _deployment_targets(
+    organizational_unit_ids: Sequence[str], excluded_account_ids: Sequence[str]
+) -> CloudformationStackSetInstanceDeploymentTargets:
+    """The OUs, minus the excluded accounts (account filter DIFFERENCE)."""
+    if not excluded_account_ids:
+        return CloudformationStackSetInstanceDeploymentTargets(
+            organizational_unit_ids=list(organizational_unit_ids)
+        )
+    return CloudformationStackSetInstanceDeploymentTargets(
+        organizational_unit_ids=list(organizational_unit_ids),
+        accounts=list(excluded_account_ids),
+        account_filter_type="DIFFERENCE",
+    )
+
+
+def _literal_unless_token(value: str) -> str:
+    return value if Token.is_unresolved(value) else _terraform_literal(value)
+
+
+def _terraform_literal(text: str) -> str:
+    """Escapes what Terraform would read as its own interpolation in a JSON string.
+
+    CloudFormation's `${AWS::Region}` would otherwise be parsed as a Terraform
+    expression and fail validation.
+    """
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
+def _instance_preferences(
+    preferences: OperationPreferences,
+) -> CloudformationStackSetInstanceOperationPreferences:
+    return CloudformationStackSetInstanceOperationPreferences(
+        region_concurrency_type=preferences.region_concurrency_type,
+        max_concurrent_percentage=preferences.max_concurrent_percentage,
+        failure_tolerance_percentage=preferences.failure_tolerance_percentage,
+    )

@@ -1,0 +1,64 @@
+"""Every resource name that follows from the configured ids, in one place.
+
+`SessionLogsConfig.names` builds it once per config; every stack, component
+and template reads names from that instance, so no name is typed twice.
+"""
+
+from __future__ import annotations
+
+
+class Names:
+    """Names of the project's resources; fixed ones are the same for every config."""
+
+    prefix = "central-session-logs"
+    # The original article's member log group name; the key policy matches it by this prefix.
+    member_log_group_prefix = "session-manager-log-"
+    member_instance_policy_prefix = "session-manager-log-access-"
+    session_preferences_document = "SSM-SessionManagerRunShell"
+    # Log groups of the project's own functions and streams, in every account;
+    # the key policy lets CloudWatch Logs encrypt them by this prefix.
+    operations_log_group_prefix = f"/{prefix}/"
+    # One destination per region, each in its region: the same name everywhere,
+    # so a member template builds the ARN from the region it runs in.
+    log_destination = prefix
+    # Top-level folders of the central bucket that Firehose writes to.
+    session_log_folder = "session-manager"
+    session_log_error_folder = "session-manager-errors"
+
+    def __init__(
+        self, *, log_archive_account_id: str, home_region: str, bucket: str | None
+    ) -> None:
+        self.bucket = bucket or f"central-logs-{log_archive_account_id}"
+        self.key_alias = f"alias/{self.prefix}"
+        self.stack_set = f"{self.prefix}-member"
+        self.session_log_processor = f"{self.prefix}-firehose-processor"
+        self._log_archive_account = log_archive_account_id
+        self._home_region = home_region
+
+    def delivery_stream(self, region: str) -> str:
+        """The Firehose stream (in the home region) for the session logs of one region."""
+        return f"{self.prefix}-{region}"
+
+    def destination_role(self, region: str) -> str:
+        """IAM is global: each region's destination role carries the region in its name."""
+        return f"{self.prefix}-destination-{region}"
+
+    # ARNs of what the log archive stack names itself, in the formats of the
+    # Service Authorization Reference: a plan shows them before the resources
+    # exist, where a reference would read "known after apply".
+    def delivery_stream_arn(self, region: str) -> str:
+        return (
+            f"arn:aws:firehose:{self._home_region}:{self._log_archive_account}:"
+            f"deliverystream/{self.delivery_stream(region)}"
+        )
+
+    def destination_role_arn(self, region: str) -> str:
+        return f"arn:aws:iam::{self._log_archive_account}:role/{self.destination_role(region)}"
+
+    def log_destination_arn(self, region: str) -> str:
+        return (
+            f"arn:aws:logs:{region}:{self._log_archive_account}:destination:{self.log_destination}"
+        )
+
+    def local_state_file(self, stack: str) -> str:
+        return f"terraform.{stack}.tfstate"
