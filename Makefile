@@ -15,7 +15,7 @@ export PIPENV_VERBOSITY := -1
 # jsii's end-of-life banner for Node 20 is not actionable for users of this project.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: synth test lint plan deploy diff bench clean
+.PHONY: synth test lint docs plan deploy diff bench clean
 
 # As cdktf runs the app (cdktf.json): -O skips jsii's Python-side type checks,
 # which the jsii kernel repeats for every value anyway; the tests keep them on.
@@ -32,6 +32,10 @@ test: $(VENV)/.synced $(NODE_TOOLS)
 lint: $(VENV)/.synced
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# docs/configuration.md from the config models' field descriptions.
+docs: $(VENV)/.synced
+	$(PY) -m config.reference
 
 # A Markdown summary per stack in build/plan/, for a pull request comment.
 plan: synth

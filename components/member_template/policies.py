@@ -2,7 +2,7 @@
 
 Values are CloudFormation expressions (the template builder passes Ref, Sub and
 GetAtt values in), so the same functions serve every account and region.
-README ("Member template") gives the AWS documentation behind each statement.
+docs/decisions/member-template.md gives the AWS documentation behind each statement.
 """
 
 from __future__ import annotations

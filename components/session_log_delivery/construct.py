@@ -4,8 +4,8 @@ Member accounts subscribe their session log group to the destination of its
 region. Each destination hands the records to a Firehose stream of its own in
 the home region, next to the bucket; a Lambda processor turns them into
 transcripts and names the sending account, and the stream writes them to
-session-manager/<account>/<region>/ in the central bucket. README ("Session
-log delivery") explains the layout against the AWS documentation.
+session-manager/<account>/<region>/ in the central bucket. docs/decisions/delivery.md
+explains the layout against the AWS documentation.
 """
 
 from __future__ import annotations

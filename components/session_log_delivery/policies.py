@@ -1,6 +1,6 @@
 """Policies of the session log delivery: CloudWatch Logs destinations, their role, Firehose.
 
-README ("Session log delivery") gives the AWS documentation behind each statement.
+docs/decisions/delivery.md gives the AWS documentation behind each statement.
 """
 
 from __future__ import annotations

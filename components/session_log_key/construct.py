@@ -27,7 +27,7 @@ class SessionLogKey(Construct):
     share its id, so members build the regional ARN from one key id. The alias
     names the primary only: KMS does not share aliases between the keys of a
     multi-Region key, nothing here looks a replica up by alias, and an alias
-    per region would cost synth time in every region (issue 5).
+    per region would cost synth time in every region.
     """
 
     def __init__(

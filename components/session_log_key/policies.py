@@ -2,8 +2,8 @@
 
 Each multi-Region key (primary or replica) has its own policy and serves its own
 region, so every service statement names the regional endpoint it applies to.
-README ("Key policy: where it differs from the seed") explains each statement
-against the AWS documentation.
+docs/decisions/policies.md explains each statement against the AWS
+documentation, and where it differs from the original article's key policy.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def _guiconnect_encrypts_recordings(organization_id: str) -> dict:
 
 
 def _organization_grants_only_through_guiconnect(organization_id: str, region: str) -> dict:
-    # The seed let any principal of the organization create grants for any
+    # The original article let any principal of the organization create grants for any
     # purpose; recording only needs grants that ssm-guiconnect asks for.
     return {
         "Sid": "OrganizationGrantsOnlyThroughGuiConnect",
@@ -108,7 +108,7 @@ def _cloudwatch_logs_encrypts_session_log_groups(
 def _organization_uses_key_through_cloudwatch_logs(organization_id: str, region: str) -> dict:
     # CloudWatch Logs also checks that whoever calls it (the agent writing
     # session logs, CloudFormation creating the group, people reading it) may
-    # use the key through CloudWatch Logs; the seed did not allow that. Which
+    # use the key through CloudWatch Logs; the original article did not allow that. Which
     # log groups may use the key is limited by the statement above.
     return {
         "Sid": "OrganizationUsesKeyThroughCloudWatchLogs",
