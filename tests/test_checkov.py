@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from components.member_template import build_member_template, render_template
+from tests.support.templates import member_template
 
 SKIPPED_CHECKS = {
     "CKV_AWS_18": (
@@ -99,7 +99,7 @@ def test_synthesized_terraform_passes_checkov(request, synth_name):
 def test_member_template_passes_checkov(request, synth_name, tmp_path):
     synth = request.getfixturevalue(synth_name)
     template = tmp_path / "member.template.json"
-    template.write_text(render_template(build_member_template(synth.config)))
+    template.write_text(member_template(synth.config).rendered_body)
     report = checkov(template, "cloudformation")
     assert failed_checks(report) == []
     assert report["summary"]["passed"] > 5

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from config import ConfigError, load_config
-from tests.conftest import DEFAULT_CONFIG, EVERY_OPTION_CONFIG, THREE_REGIONS_CONFIG
+from tests.support.configs import DEFAULT_CONFIG, EVERY_OPTION_CONFIG, THREE_REGIONS_CONFIG
 
 
 def with_changes(tmp_path: Path, **changes) -> Path:

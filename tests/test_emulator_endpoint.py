@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from components.aws_providers import EMULATED_SERVICES
-from tests.conftest import THREE_REGIONS_CONFIG, synthesize_config
+from tests.support.configs import THREE_REGIONS_CONFIG
+from tests.support.synth import synthesize_config
 
 EMULATOR = "http://127.0.0.1:4566"
 

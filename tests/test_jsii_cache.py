@@ -8,8 +8,8 @@ import sys
 from project import PROJECT_ROOT
 from synth.jsii_cache import CACHE_ROOT_ENV_VAR, package_cache_root, provider_index_manifests
 from synth.provider_import import PACKAGE
-from tests.conftest import THREE_REGIONS_CONFIG
-from tests.test_main import run_main
+from tests.support.configs import THREE_REGIONS_CONFIG
+from tests.support.synth import run_main
 
 
 def test_the_cache_root_follows_jsii_environment_variable(monkeypatch, tmp_path):

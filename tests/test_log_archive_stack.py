@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from stacks.registry import LOG_ARCHIVE_STACK
+from tests.support.policies import statements_by_sid
 
 STACK = LOG_ARCHIVE_STACK
-
-
-def statements_by_sid(policy_json: str) -> dict[str, dict]:
-    return {s["Sid"]: s for s in json.loads(policy_json)["Statement"]}
 
 
 def key_policies(synth) -> dict[str, dict[str, dict]]:

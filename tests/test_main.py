@@ -12,25 +12,9 @@ import pytest
 from config import load_config, provider_locks
 from project import PROJECT_ROOT
 from stacks import app as app_module
-from tests.conftest import DEFAULT_CONFIG
-from tests.test_policy_checks import checked_stack, good_key
-from tools.cdktf_cli import app_command
-
-JSII_BANNER_SWITCH = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
-
-
-def run_main(config: Path, outdir: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    """main.py in a process of its own, as users run it."""
-    # Without the variable that silences jsii's Node end-of-life banner: main.py
-    # must silence it itself.
-    inherited = {k: v for k, v in os.environ.items() if k != JSII_BANNER_SWITCH}
-    env = {
-        **inherited,
-        "SESSION_LOGS_CONFIG": str(config),
-        "CDKTF_OUTDIR": str(outdir),
-        **extra_env,
-    }
-    return subprocess.run(app_command(), cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+from tests.support.configs import DEFAULT_CONFIG
+from tests.support.minimal_stacks import checked_stack, good_key
+from tests.support.synth import run_main
 
 
 @pytest.fixture
@@ -105,7 +89,7 @@ def test_policy_findings_stop_the_synth_that_cdktf_runs(tmp_path, previous_outpu
         "import main\n"
         "main.import_provider_package()\n"
         "from stacks import app\n"
-        "from tests.test_policy_checks import checked_stack, good_key\n"
+        "from tests.support.minimal_stacks import checked_stack, good_key\n"
         "def build_app(config, *, outdir, final_outdir):\n"
         "    built, stack = checked_stack(outdir)\n"
         "    good_key(stack, enable_key_rotation=False)\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from components.member_template import build_member_template, render_template
 from stacks.registry import MEMBER_STACKSET_STACK
+from tests.support.templates import member_template
 
 STACK = MEMBER_STACKSET_STACK
 REMOTE_STATE = "data.terraform_remote_state.cross_stack_reference_input_log_archive.outputs"
@@ -40,7 +40,7 @@ def test_stack_set_ignores_the_administration_role_the_api_reports(default_synth
 
 def test_template_body_is_the_member_template_escaped_for_terraform(default_synth):
     body = stack_set(default_synth)["template_body"]
-    expected = render_template(build_member_template(default_synth.config))
+    expected = member_template(default_synth.config).rendered_body
     assert "${AWS::" not in body.replace("$${", "")
     assert body.replace("$${", "${").replace("%%{", "%{") == expected
     json.loads(expected)

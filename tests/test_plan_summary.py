@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.conftest import FIXTURES
-from tests.snapshot import assert_matches_snapshot
+from tests.support.configs import FIXTURES
+from tests.support.snapshot import assert_matches_snapshot
 from tools import plan_summary
 from tools.plan_summary import summarize
 

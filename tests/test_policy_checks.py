@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import pytest
-from cdktf import App, Aspects, TerraformResourceLifecycle, TerraformStack
+from cdktf import App, TerraformStack
 from cdktf_cdktf_provider_aws.cloudwatch_log_destination_policy import (
     CloudwatchLogDestinationPolicy,
 )
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.kms_key import KmsKey
-from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 
-from synth.policy_checks import PolicyChecks, suppress
+from project import PROJECT_ROOT
+from synth.policy_checks import suppress
+from synth.policy_checks.rules import RULES
+from tests.support.minimal_stacks import KEPT, checked_stack, good_key
 
-KEPT = TerraformResourceLifecycle(prevent_destroy=True)
 OPEN_STATEMENT = {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
                   "Resource": "*"}  # fmt: skip
-
-
-def checked_stack(tmp_path) -> tuple[App, TerraformStack]:
-    app = App(outdir=str(tmp_path))
-    stack = TerraformStack(app, "minimal")
-    AwsProvider(stack, "aws", region="us-east-1")
-    Aspects.of(stack).add(PolicyChecks())
-    return app, stack
-
-
-def good_key(stack: TerraformStack, **overrides) -> KmsKey:
-    settings = {"enable_key_rotation": True, "deletion_window_in_days": 30, "lifecycle": KEPT}
-    return KmsKey(stack, "key", **{**settings, **overrides})
 
 
 def bucket_with_policy(stack: TerraformStack, *statements: dict) -> S3BucketPolicy:
@@ -122,3 +110,34 @@ def test_suppression_without_a_real_reason_is_refused(tmp_path):
     key = good_key(stack)
     with pytest.raises(ValueError, match="needs a reason of at least 20 characters"):
         suppress(key, "CSL-KMS-1", "because")
+
+
+def test_findings_on_a_resource_are_listed_rule_by_rule(tmp_path):
+    app, stack = checked_stack(tmp_path)
+    bucket_with_policy(
+        stack, {**OPEN_STATEMENT, "Action": "s3:*"}, {**OPEN_STATEMENT, "Sid": "B", "Action": "*"}
+    )
+    errors = synth_errors(app)
+    found = [
+        (rule, sid)
+        for rule in ("CSL-IAM-1", "CSL-IAM-2")
+        for sid in ("Open", "B")
+        if f"[{rule}] statement {sid!r}" in errors
+    ]
+    assert len(found) == 4
+    positions = [errors.index(f"[{rule}] statement {sid!r}") for rule, sid in found]
+    assert positions == sorted(positions)
+
+
+def test_every_rule_module_is_run_and_listed_in_the_readme():
+    rules_dir = PROJECT_ROOT / "synth" / "policy_checks" / "rules"
+    readme = (rules_dir.parent / "README.md").read_text(encoding="utf-8")
+    modules = {
+        path.stem: importlib.import_module(f"synth.policy_checks.rules.{path.stem}")
+        for path in sorted(rules_dir.glob("*.py"))
+        if path.stem != "__init__"
+    }
+    rule_modules = {name: module for name, module in modules.items() if hasattr(module, "check")}
+    assert {module.check for module in rule_modules.values()} == set(RULES)
+    for name in rule_modules:
+        assert f"`rules/{name}.py`" in readme

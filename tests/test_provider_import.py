@@ -10,8 +10,8 @@ from pathlib import Path
 
 from project import PROJECT_ROOT
 from synth.provider_import import PACKAGE, STOCK_IMPORT_ENV_VAR
-from tests.conftest import THREE_REGIONS_CONFIG
-from tests.test_main import run_main
+from tests.support.configs import THREE_REGIONS_CONFIG
+from tests.support.synth import run_main
 
 LAZY_INDEX = PROJECT_ROOT / "synth" / "lazy_provider_index.js"
 PROVIDER_INDEX_HEAD = (

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from config.provider_locks import PROVIDER_LOCKS, lock_file
+from config.provider_locks import LOCK_FILE, PROVIDER_LOCKS, lock_file
 from tools.terraform_cli import TerraformUnavailable, locked_provider_version
 
 AWS = "registry.terraform.io/hashicorp/aws"
@@ -29,7 +29,8 @@ def test_lock_pins_the_provider_version_the_stack_requires(default_synth, stack)
 
 def test_lock_files_exist_only_for_the_stacks(default_synth):
     stacks = sorted(p.name for p in (default_synth.outdir / "stacks").iterdir())
-    assert sorted(p.name for p in PROVIDER_LOCKS.iterdir()) == [
+    # The folder is also the Python package that finds them.
+    assert sorted(p.name for p in PROVIDER_LOCKS.glob(f"*{LOCK_FILE}")) == [
         f"{stack}.terraform.lock.hcl" for stack in stacks
     ]
 

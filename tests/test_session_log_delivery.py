@@ -14,6 +14,7 @@ import pytest
 from components.session_log_delivery.runtime import session_log_processor
 from stacks.registry import LOG_ARCHIVE_STACK
 from synth.lambda_package import reproducible_zip
+from tests.support.policies import statements_by_sid
 
 STACK = LOG_ARCHIVE_STACK
 KEY_ARN = "${aws_kms_key.session_log_key.arn}"
@@ -45,10 +46,6 @@ def keyed_by_regions(regions: list[str]) -> str:
 
 def document(resource: dict, attribute: str) -> dict:
     return json.loads(resource[attribute])
-
-
-def statements_by_sid(resource: dict, attribute: str = "policy") -> dict[str, dict]:
-    return {s["Sid"]: s for s in document(resource, attribute)["Statement"]}
 
 
 @pytest.mark.parametrize(
@@ -263,7 +260,7 @@ def test_firehose_role_writes_only_session_log_folders_with_the_bucket_key_conte
     policy = three_region_synth.resource(
         STACK, "aws_iam_role_policy", "session_log_delivery_firehose_role_policy"
     )
-    statements = statements_by_sid(policy)
+    statements = statements_by_sid(policy["policy"])
     assert statements["FindTheBucket"]["Resource"] == BUCKET_ARN
     assert statements["WriteSessionLogObjects"] == {
         "Sid": "WriteSessionLogObjects",

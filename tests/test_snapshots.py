@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.member_template import build_member_template, render_template
-from tests.snapshot import assert_matches_snapshot
+from tests.support.snapshot import assert_matches_snapshot
+from tests.support.templates import member_template
 
 
 @pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
@@ -23,5 +23,5 @@ def test_synthesized_stack_matches_snapshot(default_synth, stack):
 )
 def test_member_template_matches_snapshot(request, synth_name, snapshot):
     synth = request.getfixturevalue(synth_name)
-    template = render_template(build_member_template(synth.config))
+    template = member_template(synth.config).rendered_body
     assert_matches_snapshot(snapshot, template + "\n")

@@ -6,99 +6,36 @@ happens once per session:
 synth with the real `synthesize`, then `terraform init`, `plan -out` and
 `apply` of log-archive and then member-stackset, both with S3 state in the
 emulator and the member stack reading log-archive's outputs from that state.
+The organization, the config and the helpers are in tests/e2e/support.py;
+this file keeps only the fixtures.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from concurrent import futures
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
 import yaml
 
 from config import load_config
-from config.models import SessionLogsConfig
-from project import PROJECT_ROOT
-from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, STACKS_IN_DEPLOY_ORDER
+from stacks.registry import STACKS_IN_DEPLOY_ORDER
 from tests.e2e.emulator import running_emulator
-from tools.cdktf_cli import CDKTF
-from tools.plan import StackPlan, plan_stack
-from tools.terraform_cli import run_terraform
-
-HOME_REGION = "ap-northeast-1"
-MEMBER_REGIONS = [HOME_REGION, "us-east-1"]
-STATE_BUCKET = "central-session-logs-state"
-DEPLOY_ROLE = "session-logs-deploy"
-# Anything that is not the emulator goes to a closed port on this machine, so
-# a registry download or a real AWS call fails at once instead of passing.
-NOWHERE = "http://127.0.0.1:9"
-EMULATOR_ENVIRONMENT = {
-    # Credentials the emulator accepts; moto ties them to its default account,
-    # which becomes the organization's management account below.
-    "AWS_ACCESS_KEY_ID": "emulator",
-    "AWS_SECRET_ACCESS_KEY": "emulator",
-    # Nothing from the machine's own AWS set-up may reach the tests.
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    "AWS_EC2_METADATA_DISABLED": "true",
-    "HTTP_PROXY": NOWHERE,
-    "HTTPS_PROXY": NOWHERE,
-    "NO_PROXY": "127.0.0.1,localhost",
-}
-UNSET_VARIABLES = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_SESSION_TOKEN",
-    "AWS_ROLE_ARN",
-    # Python's HTTP clients prefer these spellings to the ones set above.
-    "http_proxy",
-    "https_proxy",
-    "no_proxy",
+from tests.e2e.support import (
+    EMULATOR_ENVIRONMENT,
+    HOME_REGION,
+    STATE_BUCKET,
+    UNSET_VARIABLES,
+    Deployment,
+    FollowUps,
+    Organization,
+    apply,
+    cdktf_deploy,
+    destroy_log_archive,
+    emulator_config,
+    second_plan,
 )
-
-
-@dataclass(frozen=True)
-class Organization:
-    id: str
-    management_account: str
-    log_archive_account: str
-    # Target OU id -> the member account placed in it.
-    member_account_by_ou: dict[str, str]
-
-
-@dataclass
-class Deployment:
-    emulator: str
-    organization: Organization
-    config: SessionLogsConfig
-    config_file: Path
-    outdir: Path
-    cli_config: Path
-    # `terraform show -json` of the plan each stack was first applied from.
-    first_plans: dict[str, dict] = field(default_factory=dict)
-
-    def stack_dir(self, stack: str) -> Path:
-        return self.outdir / "stacks" / stack
-
-    def terraform(self, stack: str, *args: str, check: bool = True):
-        return run_terraform(
-            list(args), cwd=self.stack_dir(stack), cli_config=self.cli_config, check=check
-        )
-
-    def client(self, service: str, *, account: str, region: str = HOME_REGION):
-        """A boto3 client working in `account`, through the deploy role as Terraform does."""
-        return _session_in(self.emulator, account, self.organization).client(
-            service, region_name=region, endpoint_url=self.emulator
-        )
 
 
 @pytest.fixture(scope="session")
@@ -160,21 +97,8 @@ def deployment(emulator, organization, terraform_cli_config, tmp_path_factory) -
     synthesize(config, outdir)
     deployed = Deployment(emulator, organization, config, config_file, outdir, terraform_cli_config)
     for stack in STACKS_IN_DEPLOY_ORDER:
-        deployed.first_plans[stack] = _apply(deployed, stack)
+        deployed.first_plans[stack] = apply(deployed, stack)
     return deployed
-
-
-@dataclass(frozen=True)
-class FollowUps:
-    """What ran after the deployment: each mostly waits on a provider start, so they run together."""
-
-    second_plans: dict[str, Future]
-    refused_destroy: Future
-    cdktf_deploy: Future
-
-    def wait(self) -> None:
-        """Until every follow-up has finished, and with it released its state lock."""
-        futures.wait([*self.second_plans.values(), self.refused_destroy, self.cdktf_deploy])
 
 
 @pytest.fixture(scope="session")
@@ -189,111 +113,9 @@ def follow_ups(deployment, tmp_path_factory) -> Iterator[FollowUps]:
     with ThreadPoolExecutor(max_workers=4) as pool:
         yield FollowUps(
             second_plans={
-                stack: pool.submit(_second_plan, deployment, stack, scratch / stack)
+                stack: pool.submit(second_plan, deployment, stack, scratch / stack)
                 for stack in STACKS_IN_DEPLOY_ORDER
             },
-            refused_destroy=pool.submit(_destroy_log_archive, deployment),
-            cdktf_deploy=pool.submit(_cdktf_deploy, deployment, scratch / "cdktf.out"),
+            refused_destroy=pool.submit(destroy_log_archive, deployment),
+            cdktf_deploy=pool.submit(cdktf_deploy, deployment, scratch / "cdktf.out"),
         )
-
-
-def _second_plan(deployment: Deployment, stack: str, folder: Path) -> StackPlan:
-    workdir = folder / stack  # plan_stack names the stack after its folder
-    shutil.copytree(deployment.stack_dir(stack), workdir, symlinks=True)
-    return plan_stack(workdir, folder, deployment.cli_config)
-
-
-def stored_log_archive_state(deployment: Deployment) -> dict:
-    """The log-archive state object itself, as the S3 backend keeps it in the emulator."""
-    s3 = deployment.client("s3", account=deployment.organization.management_account)
-    key = deployment.config.log_archive.backend.key
-    return json.loads(s3.get_object(Bucket=STATE_BUCKET, Key=key)["Body"].read())
-
-
-def _destroy_log_archive(deployment: Deployment) -> tuple[dict, subprocess.CompletedProcess]:
-    before = stored_log_archive_state(deployment)
-    # prevent_destroy is checked while the destroy is planned, whatever a
-    # refresh would find, so skipping the refresh only saves time.
-    result = deployment.terraform(
-        LOG_ARCHIVE_STACK, "destroy", "-auto-approve", "-input=false", "-refresh=false", check=False
-    )
-    return before, result
-
-
-def _cdktf_deploy(
-    deployment: Deployment, output: Path
-) -> tuple[Path, subprocess.CompletedProcess] | None:
-    """`make deploy STACKS=member-stackset`, the deploy workflow's second job; None without cdktf."""
-    if not CDKTF.exists():
-        return None
-    make_deploy = [sys.executable, "-m", "tools.cdktf_cli", "deploy", MEMBER_STACKSET_STACK]
-    command = [*make_deploy, "--auto-approve", "--output", str(output)]
-    return output, run_with_cdktf(command, deployment)
-
-
-def run_with_cdktf(command: list[str], deployment: Deployment) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SESSION_LOGS_CONFIG": str(deployment.config_file),
-        "TF_CLI_CONFIG_FILE": str(deployment.cli_config),
-        # Plain output: no colours, no progress spinner.
-        "CI": "1",
-        "FORCE_COLOR": "0",
-    }
-    return subprocess.run(
-        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
-
-
-def emulator_config(emulator: str, organization: Organization) -> dict:
-    """The project's config for the emulated organization, as a user would write it."""
-
-    def account(account_id: str, stack: str) -> dict:
-        return {
-            "account_id": account_id,
-            "role_arn": f"arn:aws:iam::{account_id}:role/{DEPLOY_ROLE}",
-            "backend": {
-                "type": "s3",
-                "bucket": STATE_BUCKET,
-                "key": f"central-session-logs/{stack}.tfstate",
-                "region": HOME_REGION,
-                "use_lockfile": True,
-            },
-        }
-
-    return {
-        "organization_id": organization.id,
-        "home_region": HOME_REGION,
-        "member_regions": MEMBER_REGIONS,
-        "target_ou_ids": sorted(organization.member_account_by_ou),
-        "log_archive": account(organization.log_archive_account, LOG_ARCHIVE_STACK),
-        "stackset_admin": account(organization.management_account, MEMBER_STACKSET_STACK),
-        "tags": {"Project": "central-session-logs", "Environment": "emulator"},
-        "emulator_endpoint": emulator,
-    }
-
-
-def _apply(deployment: Deployment, stack: str) -> dict:
-    deployment.terraform(stack, "init", "-input=false", "-lockfile=readonly")
-    deployment.terraform(stack, "plan", "-input=false", "-out=first.tfplan")
-    plan = json.loads(deployment.terraform(stack, "show", "-json", "first.tfplan").stdout)
-    try:
-        deployment.terraform(stack, "apply", "-input=false", "first.tfplan")
-    except subprocess.CalledProcessError as failed:
-        pytest.fail(f"terraform apply of {stack} failed:\n{failed.stdout}\n{failed.stderr}")
-    return plan
-
-
-def _session_in(emulator: str, account: str, organization: Organization) -> boto3.Session:
-    if account == organization.management_account:
-        return boto3.Session(region_name=HOME_REGION)
-    sts = boto3.client("sts", region_name=HOME_REGION, endpoint_url=emulator)
-    credentials = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/{DEPLOY_ROLE}", RoleSessionName="e2e-checks"
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=HOME_REGION,
-    )

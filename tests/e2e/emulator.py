@@ -118,7 +118,8 @@ def _skipping_custom_resources(resource_class_from_type):
     fails CreateStackInstances with "Stack with id ... does not exist". AWS runs
     them. The emulator skips custom resources (as it skips types it does not
     know); their handlers are tested against moto directly in
-    tests/test_custom_resource_handlers.py."""
+    tests/test_session_preferences_handler.py and
+    tests/test_role_attachment_handler.py."""
 
     def resource_class(resource_type: str):
         if resource_type.startswith("Custom::"):

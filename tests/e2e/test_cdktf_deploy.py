@@ -16,7 +16,7 @@ import pytest
 
 from config.provider_locks import LOCK_FILE, lock_file
 from stacks.registry import LOG_ARCHIVE_STACK, STACKS_IN_DEPLOY_ORDER
-from tests.e2e.conftest import run_with_cdktf
+from tests.e2e.support import run_with_cdktf
 from tools.cdktf_cli import CDKTF
 
 NOTHING_TO_DO = "Apply complete! Resources: 0 added, 0 changed, 0 destroyed."

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from config.names import Names
-from tests.e2e.conftest import HOME_REGION, MEMBER_REGIONS
+from tests.e2e.support import HOME_REGION, MEMBER_REGIONS
 
 
 def archive_client(deployment, service: str, region: str = HOME_REGION):
@@ -18,21 +17,23 @@ def archive_client(deployment, service: str, region: str = HOME_REGION):
 
 def stream(deployment, region: str) -> dict:
     firehose = archive_client(deployment, "firehose")
-    described = firehose.describe_delivery_stream(DeliveryStreamName=Names.delivery_stream(region))
+    name = deployment.config.names.delivery_stream(region)
+    described = firehose.describe_delivery_stream(DeliveryStreamName=name)
     return described["DeliveryStreamDescription"]
 
 
 @pytest.mark.parametrize("region", MEMBER_REGIONS)
 def test_destination_in_the_region_points_at_its_stream_in_the_home_region(deployment, region):
     logs = archive_client(deployment, "logs", region)
-    [destination] = logs.describe_destinations(DestinationNamePrefix=Names.log_destination)[
+    names = deployment.config.names
+    [destination] = logs.describe_destinations(DestinationNamePrefix=names.log_destination)[
         "destinations"
     ]
     assert destination["arn"].startswith(f"arn:aws:logs:{region}:")
     assert destination["targetArn"] == stream(deployment, region)["DeliveryStreamARN"]
     assert f":firehose:{HOME_REGION}:" in destination["targetArn"]
     iam = archive_client(deployment, "iam")
-    role = iam.get_role(RoleName=Names.destination_role(region))["Role"]
+    role = iam.get_role(RoleName=names.destination_role(region))["Role"]
     assert destination["roleArn"] == role["Arn"]
     policy = json.loads(destination["accessPolicy"])
     [statement] = policy["Statement"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import stored_log_archive_state
+from tests.e2e.support import stored_log_archive_state
 
 
 @pytest.fixture(scope="module")

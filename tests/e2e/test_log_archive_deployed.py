@@ -9,7 +9,7 @@ import pytest
 from components.central_bucket.policies import central_bucket_policy_document
 from components.session_log_key.construct import JUST_IN_TIME_TAG
 from stacks.log_archive_stack import key_policy
-from tests.e2e.conftest import HOME_REGION, MEMBER_REGIONS
+from tests.e2e.support import HOME_REGION, MEMBER_REGIONS
 
 REPLICA_REGIONS = [region for region in MEMBER_REGIONS if region != HOME_REGION]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from components.member_template import builder as member
-from tests.e2e.conftest import HOME_REGION, MEMBER_REGIONS
+from components.member_template.builder import MemberTemplate, build_member_template
+from components.member_template.parameters import LogArchiveOutputs
+from tests.e2e.support import HOME_REGION, MEMBER_REGIONS
 
 
 @pytest.fixture(scope="module")
@@ -27,23 +28,37 @@ def test_stack_set_is_service_managed_with_auto_deployment_and_named_iam(stack_s
     assert stack_set["Status"] == "ACTIVE"
 
 
-def test_stack_set_parameters_come_from_the_log_archive_state(deployment, stack_set):
-    archive = deployment.organization.log_archive_account
-    kms = deployment.client("kms", account=archive)
+@pytest.fixture(scope="module")
+def log_archive(deployment) -> LogArchiveOutputs:
+    """What the log archive stack deployed, read from the log archive account itself."""
+    account = deployment.organization.log_archive_account
+    kms = deployment.client("kms", account=account)
     key_id = kms.describe_key(KeyId=deployment.config.names.key_alias)["KeyMetadata"]["KeyId"]
+    return LogArchiveOutputs(
+        bucket_name=deployment.config.names.bucket, account_id=account, key_id=key_id
+    )
+
+
+@pytest.fixture(scope="module")
+def member_template(deployment, log_archive) -> MemberTemplate:
+    return build_member_template(deployment.config, log_archive=log_archive)
+
+
+def test_stack_set_parameters_come_from_the_log_archive_state(
+    stack_set, log_archive, member_template
+):
     parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack_set["Parameters"]}
-    assert parameters == {
-        member.LOG_ARCHIVE_BUCKET_NAME: deployment.config.names.bucket,
-        member.LOG_ARCHIVE_ACCOUNT_ID: archive,
-        member.LOG_ARCHIVE_KEY_ID: key_id,
-        **member.config_parameter_values(deployment.config),
-    }
-    assert parameters[member.IDLE_SESSION_TIMEOUT] == "20"
+    assert parameters == member_template.parameter_values
+    assert (
+        parameters["LogArchiveBucketName"],
+        parameters["LogArchiveAccountId"],
+        parameters["LogArchiveKeyId"],
+    ) == (log_archive.bucket_name, log_archive.account_id, log_archive.key_id)
+    assert parameters["IdleSessionTimeout"] == "20"
 
 
-def test_stack_set_template_is_the_member_template(deployment, stack_set):
-    template = member.build_member_template(deployment.config)
-    assert stack_set["TemplateBody"] == member.render_template(template)
+def test_stack_set_template_is_the_member_template(stack_set, member_template):
+    assert stack_set["TemplateBody"] == member_template.rendered_body
 
 
 def test_every_account_of_every_target_ou_has_an_instance_in_every_region(

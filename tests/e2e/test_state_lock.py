@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, STACKS_IN_DEPLOY_ORDER
-from tests.e2e.conftest import STATE_BUCKET
+from tests.e2e.support import STATE_BUCKET
 
 
 @pytest.fixture

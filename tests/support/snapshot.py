@@ -6,7 +6,7 @@ import difflib
 import os
 from pathlib import Path
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
+SNAPSHOTS = Path(__file__).parent.parent / "snapshots"
 UPDATE_ENV_VAR = "UPDATE_SNAPSHOTS"
 
 
