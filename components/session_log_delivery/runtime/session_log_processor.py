@@ -4,8 +4,8 @@ Each record CloudWatch Logs puts into Firehose is one gzip-compressed JSON
 envelope holding log events of one log group of one account. This function
 decompresses it, keeps only the log events' messages (Session Manager writes
 one JSON document per message), one per line, and returns the sending account
-as the partition key that the stream's S3 prefix uses. docs/decisions/delivery.md
-explains why a function does this rather than Firehose's built-in
+as the partition key that the stream's S3 prefix uses. README ("Session log
+delivery") explains why a function does this rather than Firehose's built-in
 decompression and message extraction.
 
 Runs on the Lambda Python runtime with the standard library only.
