@@ -16,6 +16,8 @@ from urllib.parse import SplitResult, urlsplit
 
 from pydantic import AfterValidator, StringConstraints
 
+from config.regions import region_problem
+
 # Full-match patterns, without anchors (CloudFormation's AllowedPattern adds them).
 ACCOUNT_ID_PATTERN = r"\d{12}"
 # S3 general purpose bucket naming rules, without the rarely used dotted names
@@ -39,7 +41,20 @@ def _shaped(pattern: str, expected: str) -> AfterValidator:
 
 
 AccountId = Annotated[str, _shaped(ACCOUNT_ID_PATTERN, "a 12-digit AWS account id in quotes")]
-Region = Annotated[str, _shaped(r"[a-z]{2}(-[a-z]+)+-\d", "an AWS region name like us-east-1")]
+
+
+def _deployable_region(region: str) -> str:
+    problem = region_problem(region)
+    if problem:
+        raise ValueError(problem)
+    return region
+
+
+Region = Annotated[
+    str,
+    _shaped(r"[a-z]{2,4}(-[a-z]+)+-\d", "an AWS region name like us-east-1"),
+    AfterValidator(_deployable_region),
+]
 OrganizationId = Annotated[
     str, _shaped(r"o-[a-z0-9]{10,32}", "an organization id like o-a1b2c3d4e5")
 ]
