@@ -27,7 +27,7 @@ def previous_output(tmp_path) -> Path:
 
 
 def folder_contents(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file()}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.mark.parametrize(
@@ -38,11 +38,17 @@ def folder_contents(folder: Path) -> dict[str, str]:
         (DEFAULT_CONFIG.read_text().replace("log_retention_days: 3", "log_retention_days: 4"),
          "session.log_retention_days: must be one of"),
         ("organization_id: [", "not valid YAML"),
+        ("organization_id: o-exampleorg1 # \u00e9\n".encode("latin-1"),
+         "bad.yaml: not UTF-8 text: byte 0xe9 at offset 33"),
+        (b"\xff\xfe", "bad.yaml: not UTF-8 text: byte 0xff at offset 0"),
     ],
 )  # fmt: skip
 def test_bad_config_exits_2_and_writes_nothing(tmp_path, previous_output, config_text, expected):
     config = tmp_path / "bad.yaml"
-    config.write_text(config_text)
+    if isinstance(config_text, bytes):
+        config.write_bytes(config_text)
+    else:
+        config.write_text(config_text)
     before = folder_contents(tmp_path)
     result = run_main(config, previous_output)
     assert result.returncode == 2
