@@ -14,6 +14,14 @@ PolicyDocument = dict
 FIREHOSE_SERVICE = "firehose.amazonaws.com"
 GUICONNECT_SERVICE = "ssm-guiconnect.amazonaws.com"
 LAMBDA_SERVICE = "lambda.amazonaws.com"
+# Session Manager encrypts session data under a data key whose encryption
+# context names the session and its target (amazon-ssm-agent,
+# agent/session/crypto/blockcipher.go): a `Null` condition block that
+# requires both keys.
+SESSION_ENCRYPTION_CONTEXT_PRESENT = {
+    "kms:EncryptionContext:aws:ssm:SessionId": "false",
+    "kms:EncryptionContext:aws:ssm:TargetId": "false",
+}
 # The actions the CloudWatch Logs user guide lists for encrypting a log group
 # ("Encrypt log data in CloudWatch Logs using AWS KMS").
 CLOUDWATCH_LOGS_KEY_ACTIONS = [

@@ -15,6 +15,9 @@ class Names:
     member_log_group_prefix = "session-manager-log-"
     member_instance_policy_prefix = "session-manager-log-access-"
     session_preferences_document = "SSM-SessionManagerRunShell"
+    # Not the name earlier versions gave their AWS::Logs::SubscriptionFilter:
+    # CloudFormation deletes that one after the update that replaces it.
+    member_subscription_filter = f"{prefix}-to-log-archive"
     # Log groups of the project's own functions and streams, in every account;
     # the key policy lets CloudWatch Logs encrypt them by this prefix.
     operations_log_group_prefix = f"/{prefix}/"

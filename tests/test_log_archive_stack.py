@@ -145,12 +145,24 @@ def test_account_root_administers_every_key(three_region_synth):
         assert admin["Action"] == "kms:*"
 
 
-def test_guiconnect_generates_data_keys_only_for_the_organization(three_region_synth):
-    for statements in key_policies(three_region_synth).values():
-        guiconnect = statements["GuiConnectEncryptsRdpRecordings"]
-        assert guiconnect["Principal"] == {"Service": "ssm-guiconnect.amazonaws.com"}
-        assert guiconnect["Action"] == "kms:GenerateDataKey"
-        assert guiconnect["Condition"] == {"StringEquals": {"aws:SourceOrgID": "o-testorg1234"}}
+def test_guiconnect_may_use_only_the_bucket_regions_key_and_only_through_s3(three_region_synth):
+    policies = key_policies(three_region_synth)
+    home = policies.pop("eu-west-1")["GuiConnectWritesRdpRecordings"]
+    assert home["Principal"] == {"Service": "ssm-guiconnect.amazonaws.com"}
+    assert home["Action"] == "kms:GenerateDataKey"
+    assert home["Condition"] == {
+        "StringEquals": {
+            "aws:SourceOrgID": "o-testorg1234",
+            "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+        },
+        "ArnLike": {
+            "kms:EncryptionContext:aws:s3:arn": [
+                "arn:aws:s3:::test-session-archive",
+                "arn:aws:s3:::test-session-archive/*",
+            ]
+        },
+    }
+    assert all("GuiConnectWritesRdpRecordings" not in replica for replica in policies.values())
 
 
 def test_organization_creates_grants_only_through_guiconnect_of_the_keys_region(
@@ -219,7 +231,13 @@ def test_session_data_encryption_is_allowed_to_the_organization_only_when_config
             "Principal": {"AWS": "*"},
             "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
             "Resource": "*",
-            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-everyoption1"}},
+            "Condition": {
+                "StringEquals": {"aws:PrincipalOrgID": "o-everyoption1"},
+                "Null": {
+                    "kms:EncryptionContext:aws:ssm:SessionId": "false",
+                    "kms:EncryptionContext:aws:ssm:TargetId": "false",
+                },
+            },
         }
 
 

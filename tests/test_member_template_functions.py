@@ -1,7 +1,6 @@
 """The Lambda functions behind the member template's custom resources, and their inlined code.
 
-The handlers' behaviour is tested in tests/test_session_preferences_handler.py
-and tests/test_role_attachment_handler.py.
+The handlers' behaviour is tested in tests/test_<handler module>_handler.py.
 """
 
 from __future__ import annotations
@@ -24,6 +23,15 @@ from tests.support.templates import REGIONAL_KEY_ARN, REGIONAL_LOGS_SERVICE
 FUNCTIONS = {
     "SessionPreferencesFunction": ("session-preferences", "session_preferences.py"),
     "InstancePolicyAttachmentFunction": ("instance-policy-attachment", "role_attachment.py"),
+    "SessionLogGroupFunction": ("session-log-group", "session_log_group.py"),
+    "RdpRecordingPreferencesFunction": (
+        "rdp-recording-preferences",
+        "rdp_recording_preferences.py",
+    ),
+}
+SESSION_LOG_GROUP_ARN = {
+    "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+    "session-manager-log-${AWS::AccountId}"
 }
 
 
@@ -79,6 +87,7 @@ def test_preferences_function_may_only_write_the_one_document(default_template):
         "Effect": "Allow",
         "Action": [
             "ssm:CreateDocument",
+            "ssm:DeleteDocument",
             "ssm:DescribeDocument",
             "ssm:UpdateDocument",
             "ssm:UpdateDocumentDefaultVersion",
@@ -102,6 +111,7 @@ def test_role_attachment_exists_only_with_role_names_and_may_attach_only_the_ins
         "Condition": "InAccountWideRegion",
         "Properties": {
             "ServiceToken": {"Fn::GetAtt": ["InstancePolicyAttachmentFunction", "Arn"]},
+            "ServiceTimeout": 120,
             "PolicyArn": {"Ref": "SessionLogInstancePolicy"},
             "RoleNames": {"Ref": "InstanceRoleNames"},
         },
@@ -126,3 +136,44 @@ def test_inline_handlers_stay_within_their_budget_and_cloudformations_zip_limit(
         zipped.writestr("index.py", code)
     assert len(archive.getvalue()) <= ZIP_FILE_LIMIT_BYTES
     compile(code, "index.py", "exec")
+
+
+def function_statements(template, logical_id: str) -> dict[str, dict]:
+    role = template.body["Resources"][f"{logical_id}Role"]["Properties"]
+    return statements_by_sid(role["Policies"][0]["PolicyDocument"])
+
+
+def test_log_group_function_may_set_up_only_the_session_log_group(default_template):
+    statements = function_statements(default_template, "SessionLogGroupFunction")
+    assert statements["SetUpSessionLogGroup"]["Resource"] == [
+        SESSION_LOG_GROUP_ARN,
+        {"Fn::Join": ["", [SESSION_LOG_GROUP_ARN, ":*"]]},
+    ]
+    assert statements["PassSubscriptionRoleToCloudWatchLogs"] == {
+        "Sid": "PassSubscriptionRoleToCloudWatchLogs",
+        "Effect": "Allow",
+        "Action": "iam:PassRole",
+        "Resource": {"Fn::GetAtt": ["SessionLogSubscriptionRole", "Arn"]},
+        "Condition": {"StringEquals": {"iam:PassedToService": "logs.amazonaws.com"}},
+    }
+    key = statements["KeySessionLogGroupThroughCloudWatchLogs"]
+    assert (key["Resource"], key["Condition"]) == (
+        REGIONAL_KEY_ARN,
+        {"StringEquals": {"kms:ViaService": REGIONAL_LOGS_SERVICE}},
+    )
+
+
+def test_rdp_function_may_grant_the_key_only_through_guiconnect(default_template):
+    statements = function_statements(default_template, "RdpRecordingPreferencesFunction")
+    assert statements["LetGuiConnectGrantTheRecordingKey"] == {
+        "Sid": "LetGuiConnectGrantTheRecordingKey",
+        "Effect": "Allow",
+        "Action": "kms:CreateGrant",
+        "Resource": REGIONAL_KEY_ARN,
+        "Condition": {
+            "StringEquals": {
+                "kms:ViaService": {"Fn::Sub": "ssm-guiconnect.${AWS::Region}.amazonaws.com"}
+            }
+        },
+    }
+    assert statements["WriteRdpRecordingPreferences"]["Resource"] == "*"

@@ -16,7 +16,10 @@ SESSION_LOG_GROUPS_ARN = {
     "Fn::Sub": "arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:"
     "session-manager-log-${AWS::AccountId}:*"
 }
-LOG_GROUP_ARN = {"Fn::GetAtt": ["SessionLogGroup", "Arn"]}
+LOG_GROUP_ARN = {
+    "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+    "session-manager-log-${AWS::AccountId}"
+}
 
 
 def instance_policy_statements(body: dict) -> dict[str, dict]:
@@ -76,6 +79,12 @@ def test_instance_policy_adds_session_decryption_and_s3_uploads_when_configured(
         "Effect": "Allow",
         "Action": "kms:Decrypt",
         "Resource": ANY_REGION_KEY_ARN,
+        "Condition": {
+            "Null": {
+                "kms:EncryptionContext:aws:ssm:SessionId": "false",
+                "kms:EncryptionContext:aws:ssm:TargetId": "false",
+            }
+        },
     }
     assert statements["UploadSessionLogs"]["Action"] == ["s3:PutObject", "s3:PutObjectAcl"]
     assert statements["UploadSessionLogs"]["Resource"] == {
@@ -110,6 +119,12 @@ def test_users_get_a_policy_for_encrypted_sessions_only_when_configured(
             "Effect": "Allow",
             "Action": "kms:GenerateDataKey",
             "Resource": ANY_REGION_KEY_ARN,
+            "Condition": {
+                "Null": {
+                    "kms:EncryptionContext:aws:ssm:SessionId": "false",
+                    "kms:EncryptionContext:aws:ssm:TargetId": "false",
+                }
+            },
         }
     ]
 

@@ -8,24 +8,57 @@ from __future__ import annotations
 
 import pytest
 
+from config.regions import COMMERCIAL_REGIONS, RDP_RECORDING_REGIONS
 from tests.support.templates import REGIONAL_KEY_ARN
 
 
-def test_log_group_is_encrypted_with_the_regional_key_and_retained(default_template):
-    group = default_template.body["Resources"]["SessionLogGroup"]
-    assert group["Type"] == "AWS::Logs::LogGroup"
-    assert group["DeletionPolicy"] == "Retain"
-    assert group["UpdateReplacePolicy"] == "Retain"
+def test_log_group_is_created_or_adopted_keyed_kept_and_subscribed(default_template):
+    group = default_template.body["Resources"]["AdoptedSessionLogGroup"]
+    assert group["Type"] == "Custom::SessionLogGroup"
+    # A custom resource with no DeletionPolicy: its Delete keeps the group.
+    assert "DeletionPolicy" not in group
     assert group["Properties"] == {
+        "ServiceToken": {"Fn::GetAtt": ["SessionLogGroupFunction", "Arn"]},
+        "ServiceTimeout": 360,
         "LogGroupName": {"Fn::Sub": "session-manager-log-${AWS::AccountId}"},
         "RetentionInDays": {"Ref": "LogRetentionDays"},
         "KmsKeyId": REGIONAL_KEY_ARN,
+        "FilterName": "central-session-logs-to-log-archive",
+        "DestinationArn": {
+            "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${LogArchiveAccountId}"
+            ":destination:central-session-logs"
+        },
+        "RoleArn": {"Fn::GetAtt": ["SessionLogSubscriptionRole", "Arn"]},
     }
 
 
+def test_what_an_account_may_already_have_is_written_by_handlers_that_adopt_it(default_template):
+    # A resource type that creates these fails with "already exists" there.
+    resources = default_template.body["Resources"].values()
+    log_groups = [
+        r["Properties"]["LogGroupName"] for r in resources if r["Type"] == "AWS::Logs::LogGroup"
+    ]
+    assert all(name.startswith("/central-session-logs/") for name in log_groups)
+    assert not {r["Type"] for r in resources} & {
+        "AWS::Logs::SubscriptionFilter",
+        "AWS::SSMGuiConnect::Preferences",
+        "AWS::SSM::Document",
+    }
+
+
+def test_every_custom_resource_times_out_a_minute_after_its_function(every_option_template):
+    resources = every_option_template.body["Resources"]
+    custom = {n: r for n, r in resources.items() if r["Type"].startswith("Custom::")}
+    assert len(custom) == 4
+    for resource in custom.values():
+        function = resources[resource["Properties"]["ServiceToken"]["Fn::GetAtt"][0]]
+        timeout = resource["Properties"]["ServiceTimeout"]
+        assert timeout == function["Properties"]["Timeout"] + 60 <= 3600
+
+
 def test_account_wide_resources_exist_only_in_the_account_wide_region(default_template):
-    assert default_template.body["Conditions"] == {
-        "InAccountWideRegion": {"Fn::Equals": [{"Ref": "AWS::Region"}, "ap-northeast-1"]}
+    assert default_template.body["Conditions"]["InAccountWideRegion"] == {
+        "Fn::Equals": [{"Ref": "AWS::Region"}, "ap-northeast-1"]
     }
 
 
@@ -43,23 +76,11 @@ def test_only_the_account_wide_region_holds_the_iam_policies_and_attaches_them(r
     assert policies <= conditional
     attachment = {name for name in body["Resources"] if "InstancePolicyAttachment" in name}
     assert attachment <= conditional
-    assert {body["Resources"][name]["Condition"] for name in conditional} == {"InAccountWideRegion"}
-    assert body["Outputs"]["InstancePolicyArn"]["Condition"] == "InAccountWideRegion"
-
-
-def test_session_log_group_is_subscribed_to_the_regions_destination(default_template):
-    subscription = default_template.body["Resources"]["SessionLogSubscription"]
-    assert subscription["Type"] == "AWS::Logs::SubscriptionFilter"
-    assert subscription["Properties"] == {
-        "FilterName": "central-session-logs",
-        "LogGroupName": {"Ref": "SessionLogGroup"},
-        "FilterPattern": "",
-        "DestinationArn": {
-            "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${LogArchiveAccountId}"
-            ":destination:central-session-logs"
-        },
-        "RoleArn": {"Fn::GetAtt": ["SessionLogSubscriptionRole", "Arn"]},
+    account_wide = {
+        n for n in conditional if body["Resources"][n]["Condition"] == "InAccountWideRegion"
     }
+    assert policies | attachment <= account_wide
+    assert body["Outputs"]["InstancePolicyArn"]["Condition"] == "InAccountWideRegion"
 
 
 def test_session_preferences_are_upserted_by_a_custom_resource(default_template):
@@ -71,7 +92,7 @@ def test_session_preferences_are_upserted_by_a_custom_resource(default_template)
     content = properties["Content"]
     assert content["sessionType"] == "Standard_Stream"
     assert content["inputs"] == {
-        "cloudWatchLogGroupName": {"Ref": "SessionLogGroup"},
+        "cloudWatchLogGroupName": {"Ref": "AdoptedSessionLogGroup"},
         "cloudWatchStreamingEnabled": True,
         "cloudWatchEncryptionEnabled": True,
         "idleSessionTimeout": {"Ref": "IdleSessionTimeout"},
@@ -101,8 +122,9 @@ def test_every_session_input_follows_the_config_when_switched_on(every_option_te
 
 
 def test_rdp_recordings_go_to_the_central_bucket_with_the_regional_key(default_template):
-    preferences = default_template.body["Resources"]["RdpRecordingPreferences"]
-    assert preferences["Type"] == "AWS::SSMGuiConnect::Preferences"
+    preferences = default_template.body["Resources"]["RdpRecordingPreferencesWriter"]
+    assert preferences["Type"] == "Custom::RdpRecordingPreferences"
+    assert preferences["Condition"] == "RecordsRdp"
     assert preferences["Properties"]["ConnectionRecordingPreferences"] == {
         "KMSKeyArn": REGIONAL_KEY_ARN,
         "RecordingDestinations": {
@@ -112,3 +134,25 @@ def test_rdp_recordings_go_to_the_central_bucket_with_the_regional_key(default_t
             ]
         },
     }  # fmt: skip
+
+
+def test_rdp_recording_is_configured_only_where_the_region_has_it(default_template):
+    body = default_template.body
+    assert body["Conditions"]["RecordsRdp"] == {
+        "Fn::Equals": [
+            {"Fn::FindInMap": ["RdpRecording", {"Ref": "AWS::Region"}, "Available"]},
+            "true",
+        ]
+    }
+    expected = {
+        region: {"Available": str(region in RDP_RECORDING_REGIONS).lower()}
+        for region in COMMERCIAL_REGIONS
+    }
+    assert body["Mappings"]["RdpRecording"] == expected
+    recording = {n for n, r in body["Resources"].items() if r.get("Condition") == "RecordsRdp"}
+    assert recording == {
+        "RdpRecordingPreferencesWriter",
+        "RdpRecordingPreferencesFunction",
+        "RdpRecordingPreferencesFunctionRole",
+        "RdpRecordingPreferencesFunctionLogGroup",
+    }

@@ -11,7 +11,6 @@ import json
 import boto3
 import pytest
 
-from components.member_template.runtime.session_preferences import DEFAULT_PREFERENCES
 from tests.support.custom_resources import HANDLER_FORMS, load_handler
 
 pytestmark = pytest.mark.parametrize("how", HANDLER_FORMS)
@@ -84,7 +83,8 @@ def test_create_writes_a_missing_document_with_real_booleans(how, cloudformation
 def test_create_updates_a_document_the_console_already_created(how, cloudformation):
     create_console_document()
     answer = cloudformation.invoke(handler(how), "Create", preferences())
-    assert answer["Status"] == "SUCCESS"
+    # The physical id remembers the default version the account had.
+    assert (answer["Status"], answer["PhysicalResourceId"]) == ("SUCCESS", f"{DOCUMENT}@1")
     content, default, latest = stored_document()
     assert content == typed(PREFERENCES)
     assert (default, latest) == ("2", "2")
@@ -111,14 +111,42 @@ def test_update_with_unchanged_content_keeps_the_latest_version_as_default(how, 
     assert stored_document()[1:] == ("1", "1")
 
 
-def test_delete_restores_the_default_preferences(how, cloudformation):
+def test_delete_gives_the_account_its_own_preferences_back(how, cloudformation):
+    create_console_document()
+    loaded = handler(how)
+    created = cloudformation.invoke(loaded, "Create", preferences())
+    physical_id = {"PhysicalResourceId": created["PhysicalResourceId"]}
+    changed = {**PREFERENCES, "inputs": {**PREFERENCES["inputs"], "idleSessionTimeout": "15"}}
+    updated = cloudformation.invoke(loaded, "Update", preferences(changed), **physical_id)
+    assert updated["PhysicalResourceId"] == f"{DOCUMENT}@1"
+    answer = cloudformation.invoke(loaded, "Delete", preferences(changed), **physical_id)
+    assert answer["Status"] == "SUCCESS"
+    content, default, latest = stored_document()
+    assert content == CONSOLE_PREFERENCES
+    assert (default, latest) == ("1", "3")
+
+
+def test_delete_removes_a_document_that_create_made(how, cloudformation):
     loaded = handler(how)
     cloudformation.invoke(loaded, "Create", preferences())
     answer = cloudformation.invoke(loaded, "Delete", preferences(), PhysicalResourceId=DOCUMENT)
     assert answer["Status"] == "SUCCESS"
-    content, default, _ = stored_document()
-    assert content == DEFAULT_PREFERENCES
-    assert default == "2"
+    assert (
+        boto3.client("ssm").list_documents(Filters=[{"Key": "Name", "Values": [DOCUMENT]}])[
+            "DocumentIdentifiers"
+        ]
+        == []
+    )
+
+
+def test_delete_keeps_the_default_when_the_remembered_version_is_gone(how, cloudformation):
+    loaded = handler(how)
+    cloudformation.invoke(loaded, "Create", preferences())
+    answer = cloudformation.invoke(
+        loaded, "Delete", preferences(), PhysicalResourceId=f"{DOCUMENT}@7"
+    )
+    assert answer["Status"] == "SUCCESS"
+    assert stored_document()[1] == "1"
 
 
 def test_delete_of_a_document_someone_removed_succeeds(how, cloudformation):

@@ -39,14 +39,16 @@ from components.member_template.parameters import (
 )
 from config.models import SessionLogsConfig
 from config.names import Names
+from config.regions import COMMERCIAL_REGIONS, RDP_RECORDING_REGIONS
 
-SESSION_LOG_GROUP = "SessionLogGroup"
+# Not "SessionLogGroup": that logical id held an AWS::Logs::LogGroup, and
+# CloudFormation refuses to change a resource's type in place.
+SESSION_LOG_GROUP = "AdoptedSessionLogGroup"
 INSTANCE_POLICY = "SessionLogInstancePolicy"
 SESSION_USER_POLICY = "SessionEncryptionUserPolicy"
 SESSION_PREFERENCES = "SessionManagerPreferences"
-RDP_RECORDING_PREFERENCES = "RdpRecordingPreferences"
+RDP_RECORDING_PREFERENCES = "RdpRecordingPreferencesWriter"
 SUBSCRIPTION_ROLE = "SessionLogSubscriptionRole"
-SUBSCRIPTION_FILTER = "SessionLogSubscription"
 INSTANCE_ROLE_ATTACHMENT = "InstancePolicyAttachment"
 
 # Multi-Region keys share one id, so the key of this region follows from it.
@@ -62,6 +64,41 @@ ANY_REGION_KEY_ARN = sub(
 # SessionLogsConfig.account_wide_region): only they hold the IAM policies
 # that serve every region, and attach them.
 IN_ACCOUNT_WIDE_REGION = "InAccountWideRegion"
+# True where the region has RDP recording (config/regions.py says how the
+# project knows), read from a mapping of the regions.
+RECORDS_RDP = "RecordsRdp"
+RDP_RECORDING_MAP = "RdpRecording"
+SESSION_LOG_GROUP_NAME = sub(f"{Names.member_log_group_prefix}${{AWS::AccountId}}")
+SESSION_LOG_GROUP_ARN = sub(
+    "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+    f"{Names.member_log_group_prefix}${{AWS::AccountId}}"
+)
+SUBSCRIPTION_ROLE_ARN = get_att(SUBSCRIPTION_ROLE, "Arn")
+LOG_GROUP_FUNCTION = HandlerFunction(
+    logical_id="SessionLogGroupFunction",
+    name="session-log-group",
+    description="Creates or adopts the session log group, sets its key and retention, subscribes it",
+    handler_file=RUNTIME_DIR / "session_log_group.py",
+    # The handler waits up to four minutes for the subscription role to propagate.
+    timeout_seconds=300,
+    statements=[
+        policies.set_up_session_log_group_statement(log_group_arn=SESSION_LOG_GROUP_ARN),
+        policies.pass_subscription_role_statement(role_arn=SUBSCRIPTION_ROLE_ARN),
+        policies.use_key_through_cloudwatch_logs_statement(
+            sid="KeySessionLogGroupThroughCloudWatchLogs", key_arn=REGIONAL_KEY_ARN
+        ),
+    ],
+)
+RDP_PREFERENCES_FUNCTION = HandlerFunction(
+    logical_id="RdpRecordingPreferencesFunction",
+    name="rdp-recording-preferences",
+    description="Writes the RDP recording preferences of this account and region",
+    handler_file=RUNTIME_DIR / "rdp_recording_preferences.py",
+    statements=[
+        policies.write_rdp_recording_preferences_statement(),
+        policies.let_guiconnect_grant_key_statement(key_arn=REGIONAL_KEY_ARN),
+    ],
+)
 ROLE_ATTACHMENT_FUNCTION = HandlerFunction(
     logical_id="InstancePolicyAttachmentFunction",
     name="instance-policy-attachment",
@@ -119,29 +156,33 @@ def _body(config: SessionLogsConfig, parameters: dict) -> dict:
     names = config.names
     preferences_function = _preferences_function(names)
     resources = {
+        **function_resources(LOG_GROUP_FUNCTION, key_arn=REGIONAL_KEY_ARN, names=names),
         SESSION_LOG_GROUP: _session_log_group(names),
         SUBSCRIPTION_ROLE: _subscription_role(names),
-        SUBSCRIPTION_FILTER: _subscription_filter(names),
         **function_resources(preferences_function, key_arn=REGIONAL_KEY_ARN, names=names),
         SESSION_PREFERENCES: _session_preferences(config, preferences_function),
+    }
+    rdp_recording = {
+        **function_resources(RDP_PREFERENCES_FUNCTION, key_arn=REGIONAL_KEY_ARN, names=names),
         RDP_RECORDING_PREFERENCES: _rdp_recording_preferences(),
     }
+    resources.update({name: _where(RECORDS_RDP, r) for name, r in rdp_recording.items()})
     account_wide = {INSTANCE_POLICY: _instance_policy(config)}
     outputs = {
         "SessionLogGroupName": {"Value": ref(SESSION_LOG_GROUP)},
-        "InstancePolicyArn": _account_wide({"Value": ref(INSTANCE_POLICY)}),
+        "InstancePolicyArn": _where(IN_ACCOUNT_WIDE_REGION, {"Value": ref(INSTANCE_POLICY)}),
     }
     if config.session.encrypts_with_central_key:
         account_wide[SESSION_USER_POLICY] = _session_user_policy()
-        outputs["SessionEncryptionUserPolicyArn"] = _account_wide(
-            {"Value": ref(SESSION_USER_POLICY)}
+        outputs["SessionEncryptionUserPolicyArn"] = _where(
+            IN_ACCOUNT_WIDE_REGION, {"Value": ref(SESSION_USER_POLICY)}
         )
     if config.instance_role_names:
         account_wide.update(
             function_resources(ROLE_ATTACHMENT_FUNCTION, key_arn=REGIONAL_KEY_ARN, names=names)
         )
         account_wide[INSTANCE_ROLE_ATTACHMENT] = _instance_role_attachment()
-    resources.update({name: _account_wide(r) for name, r in account_wide.items()})
+    resources.update({name: _where(IN_ACCOUNT_WIDE_REGION, r) for name, r in account_wide.items()})
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": (
@@ -150,29 +191,53 @@ def _body(config: SessionLogsConfig, parameters: dict) -> dict:
             "recording preferences."
         ),
         "Parameters": parameters,
+        "Mappings": {RDP_RECORDING_MAP: _rdp_recording_by_region()},
         "Conditions": {
-            IN_ACCOUNT_WIDE_REGION: {"Fn::Equals": [ref("AWS::Region"), config.account_wide_region]}
+            IN_ACCOUNT_WIDE_REGION: {
+                "Fn::Equals": [ref("AWS::Region"), config.account_wide_region]
+            },
+            RECORDS_RDP: {
+                "Fn::Equals": [
+                    {"Fn::FindInMap": [RDP_RECORDING_MAP, ref("AWS::Region"), "Available"]},
+                    "true",
+                ]
+            },
         },
         "Resources": resources,
         "Outputs": outputs,
     }
 
 
-def _account_wide(entry: dict) -> dict:
-    """A resource or output that only the account-wide region's stack instance has."""
-    return {**entry, "Condition": IN_ACCOUNT_WIDE_REGION}
+def _rdp_recording_by_region() -> dict:
+    # Every region the config accepts, so the template is the same whichever
+    # regions a config deploys to.
+    return {
+        region: {"Available": str(region in RDP_RECORDING_REGIONS).lower()}
+        for region in COMMERCIAL_REGIONS
+    }
+
+
+def _where(condition: str, entry: dict) -> dict:
+    """A resource or output that only the stack instances where the condition holds have."""
+    return {**entry, "Condition": condition}
 
 
 def _session_log_group(names: Names) -> dict:
+    # Audit records outlive the stack: Delete only removes the subscription.
     return {
-        "Type": "AWS::Logs::LogGroup",
-        # Session logs are audit records: removing the stack must not delete them.
-        "DeletionPolicy": "Retain",
-        "UpdateReplacePolicy": "Retain",
+        "Type": "Custom::SessionLogGroup",
         "Properties": {
-            "LogGroupName": sub(f"{names.member_log_group_prefix}${{AWS::AccountId}}"),
+            **LOG_GROUP_FUNCTION.custom_resource_properties,
+            "LogGroupName": SESSION_LOG_GROUP_NAME,
             "RetentionInDays": ref(LOG_RETENTION),
             "KmsKeyId": REGIONAL_KEY_ARN,
+            "FilterName": names.member_subscription_filter,
+            # The log archive has one destination per region, all with the same name.
+            "DestinationArn": sub(
+                f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{{LOG_ARCHIVE_ACCOUNT_ID}}}"
+                f":destination:{names.log_destination}"
+            ),
+            "RoleArn": SUBSCRIPTION_ROLE_ARN,
         },
     }
 
@@ -237,27 +302,10 @@ def _subscription_role(names: Names) -> dict:
                 {
                     "PolicyName": "validate-subscription",
                     "PolicyDocument": policies.subscription_role_permissions_document(
-                        log_group_arn=get_att(SESSION_LOG_GROUP, "Arn")
+                        log_group_arn=SESSION_LOG_GROUP_ARN
                     ),
                 }
             ],
-        },
-    }
-
-
-def _subscription_filter(names: Names) -> dict:
-    return {
-        "Type": "AWS::Logs::SubscriptionFilter",
-        "Properties": {
-            "FilterName": names.prefix,
-            "LogGroupName": ref(SESSION_LOG_GROUP),
-            "FilterPattern": "",
-            # The log archive has one destination per region, all with the same name.
-            "DestinationArn": sub(
-                f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{{LOG_ARCHIVE_ACCOUNT_ID}}}"
-                f":destination:{names.log_destination}"
-            ),
-            "RoleArn": get_att(SUBSCRIPTION_ROLE, "Arn"),
         },
     }
 
@@ -266,7 +314,7 @@ def _session_preferences(config: SessionLogsConfig, function: HandlerFunction) -
     return {
         "Type": "Custom::SessionManagerPreferences",
         "Properties": {
-            "ServiceToken": function.service_token,
+            **function.custom_resource_properties,
             "DocumentName": config.names.session_preferences_document,
             "Content": {
                 "schemaVersion": "1.0",
@@ -306,7 +354,7 @@ def _instance_role_attachment() -> dict:
     return {
         "Type": "Custom::InstancePolicyAttachment",
         "Properties": {
-            "ServiceToken": ROLE_ATTACHMENT_FUNCTION.service_token,
+            **ROLE_ATTACHMENT_FUNCTION.custom_resource_properties,
             "PolicyArn": ref(INSTANCE_POLICY),
             "RoleNames": ref(INSTANCE_ROLE_NAMES),
         },
@@ -315,8 +363,9 @@ def _instance_role_attachment() -> dict:
 
 def _rdp_recording_preferences() -> dict:
     return {
-        "Type": "AWS::SSMGuiConnect::Preferences",
+        "Type": "Custom::RdpRecordingPreferences",
         "Properties": {
+            **RDP_PREFERENCES_FUNCTION.custom_resource_properties,
             "ConnectionRecordingPreferences": {
                 "KMSKeyArn": REGIONAL_KEY_ARN,
                 "RecordingDestinations": {
@@ -327,6 +376,6 @@ def _rdp_recording_preferences() -> dict:
                         }
                     ]
                 },
-            }
+            },
         },
     }

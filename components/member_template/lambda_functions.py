@@ -29,6 +29,7 @@ _INLINED_IMPORT_MARKER = "# inlined by the template builder"
 # they need boto3, which only the Lambda runtime and the tests have.
 RUNTIME_DIR = Path(__file__).parent / "runtime"
 SHARED_RESPONSE_CODE = RUNTIME_DIR / "custom_resource.py"
+SERVICE_TIMEOUT_MARGIN_SECONDS = 60
 
 
 def inline_code(handler_file: Path) -> str:
@@ -47,6 +48,7 @@ class HandlerFunction:
     description: str
     handler_file: Path
     statements: list[dict] = field(default_factory=list)
+    timeout_seconds: int = 60
 
     @property
     def log_group_id(self) -> str:
@@ -57,8 +59,15 @@ class HandlerFunction:
         return f"{self.logical_id}Role"
 
     @property
-    def service_token(self) -> dict:
-        return get_att(self.logical_id, "Arn")
+    def custom_resource_properties(self) -> dict:
+        """What every custom resource the function serves starts with."""
+        return {
+            "ServiceToken": get_att(self.logical_id, "Arn"),
+            # CloudFormation otherwise waits an hour for an answer that a
+            # timed-out function never sends (AWS::CloudFormation::CustomResource,
+            # ServiceTimeout); the margin covers the function's cold start.
+            "ServiceTimeout": self.timeout_seconds + SERVICE_TIMEOUT_MARGIN_SECONDS,
+        }
 
 
 def function_resources(
@@ -102,7 +111,7 @@ def function_resources(
                 "Runtime": RUNTIME,
                 "Handler": "index.handler",
                 "Role": get_att(function.role_id, "Arn"),
-                "Timeout": 60,
+                "Timeout": function.timeout_seconds,
                 "MemorySize": 128,
                 "Code": {"ZipFile": inline_code(function.handler_file)},
                 "LoggingConfig": {"LogGroup": ref(function.log_group_id), "LogFormat": "Text"},

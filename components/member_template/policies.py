@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.iam_policy import CLOUDWATCH_LOGS_KEY_ACTIONS, PolicyDocument, policy_document
+from components.iam_policy import (
+    CLOUDWATCH_LOGS_KEY_ACTIONS,
+    SESSION_ENCRYPTION_CONTEXT_PRESENT,
+    PolicyDocument,
+    policy_document,
+)
 
 Expression = str | dict
 
@@ -84,6 +89,7 @@ def instance_policy_document(
                 "Effect": "Allow",
                 "Action": "kms:Decrypt",
                 "Resource": key_arn,
+                "Condition": {"Null": SESSION_ENCRYPTION_CONTEXT_PRESENT},
             }
         )
     if s3_logging:
@@ -130,6 +136,7 @@ def session_user_policy_document(*, key_arn: Expression) -> PolicyDocument:
             "Effect": "Allow",
             "Action": "kms:GenerateDataKey",
             "Resource": key_arn,
+            "Condition": {"Null": SESSION_ENCRYPTION_CONTEXT_PRESENT},
         }
     )
 
@@ -173,12 +180,14 @@ def function_logging_statements(*, log_group_arn: Expression, key_arn: Expressio
 
 def write_session_preferences_statement(*, document_arn: Expression) -> dict:
     # Systems Manager guide, "Grant or deny a user or administrator permissions
-    # to update Session Manager preferences", plus setting the default version.
+    # to update Session Manager preferences", plus setting the default version
+    # and deleting a document the handler created (session_preferences.py).
     return {
         "Sid": "WriteSessionPreferencesDocument",
         "Effect": "Allow",
         "Action": [
             "ssm:CreateDocument",
+            "ssm:DeleteDocument",
             "ssm:DescribeDocument",
             "ssm:UpdateDocument",
             "ssm:UpdateDocumentDefaultVersion",
@@ -196,4 +205,67 @@ def attach_instance_policy_statement(*, roles_arn: Expression, policy_arn: Expre
         "Action": ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
         "Resource": roles_arn,
         "Condition": {"ArnEquals": {"iam:PolicyARN": policy_arn}},
+    }
+
+
+def set_up_session_log_group_statement(*, log_group_arn: Expression) -> dict:
+    # What runtime/session_log_group.py calls, on the one group (Service
+    # Authorization Reference, CloudWatch Logs: each action's resource type
+    # is log-group).
+    return {
+        "Sid": "SetUpSessionLogGroup",
+        "Effect": "Allow",
+        "Action": [
+            "logs:AssociateKmsKey",
+            "logs:CreateLogGroup",
+            "logs:DeleteSubscriptionFilter",
+            "logs:PutRetentionPolicy",
+            "logs:PutSubscriptionFilter",
+        ],
+        "Resource": [log_group_arn, {"Fn::Join": ["", [log_group_arn, ":*"]]}],
+    }
+
+
+def pass_subscription_role_statement(*, role_arn: Expression) -> dict:
+    # A subscription that names a role passes it to CloudWatch Logs
+    # (CloudWatch Logs user guide, "Cross-account cross-Region subscriptions").
+    return {
+        "Sid": "PassSubscriptionRoleToCloudWatchLogs",
+        "Effect": "Allow",
+        "Action": "iam:PassRole",
+        "Resource": role_arn,
+        "Condition": {"StringEquals": {"iam:PassedToService": "logs.amazonaws.com"}},
+    }
+
+
+def write_rdp_recording_preferences_statement() -> dict:
+    # The permissions the AWS::SSMGuiConnect::Preferences handlers list in
+    # their resource schema; ssm-guiconnect's actions take no resource
+    # (Service Authorization Reference, AWS Systems Manager GUI Connect).
+    return {
+        "Sid": "WriteRdpRecordingPreferences",
+        "Effect": "Allow",
+        "Action": [
+            "ssm-guiconnect:DeleteConnectionRecordingPreferences",
+            "ssm-guiconnect:GetConnectionRecordingPreferences",
+            "ssm-guiconnect:UpdateConnectionRecordingPreferences",
+        ],
+        "Resource": "*",
+    }
+
+
+def let_guiconnect_grant_key_statement(*, key_arn: Expression) -> dict:
+    # Recording needs a grant on the preferences' key, which ssm-guiconnect
+    # creates for the caller (Systems Manager guide, "Recording RDP
+    # connections": kms:CreateGrant is required).
+    return {
+        "Sid": "LetGuiConnectGrantTheRecordingKey",
+        "Effect": "Allow",
+        "Action": "kms:CreateGrant",
+        "Resource": key_arn,
+        "Condition": {
+            "StringEquals": {
+                "kms:ViaService": {"Fn::Sub": "ssm-guiconnect.${AWS::Region}.amazonaws.com"}
+            }
+        },
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from components.iam_policy import (
     CLOUDWATCH_LOGS_KEY_ACTIONS,
     GUICONNECT_SERVICE,
+    SESSION_ENCRYPTION_CONTEXT_PRESENT,
     PolicyDocument,
     policy_document,
 )
@@ -30,13 +31,13 @@ def session_log_key_policy_document(
 ) -> PolicyDocument:
     statements = [
         _account_administers_key(account_id),
-        _guiconnect_encrypts_recordings(organization_id),
         _organization_grants_only_through_guiconnect(organization_id, region),
         _cloudwatch_logs_encrypts_session_log_groups(region, log_group_prefixes),
         _organization_uses_key_through_cloudwatch_logs(organization_id, region),
     ]
     if region == bucket_region:
         statements.append(_s3_encrypts_central_bucket(account_id, region, bucket_name))
+        statements.append(_guiconnect_writes_recordings(organization_id, region, bucket_name))
     if encrypts_session_data:
         statements.append(_organization_encrypts_session_data(organization_id))
     return policy_document(*statements)
@@ -54,14 +55,27 @@ def _account_administers_key(account_id: str) -> dict:
     }
 
 
-def _guiconnect_encrypts_recordings(organization_id: str) -> dict:
+def _guiconnect_writes_recordings(organization_id: str, region: str, bucket_name: str) -> dict:
+    # ssm-guiconnect uses the key only through S3, when it writes a recording
+    # to the SSE-KMS bucket (Systems Manager guide, "Recording RDP
+    # connections", whose example scopes it with kms:ViaService): so only the
+    # bucket region's key, and only for the bucket (bucket key: the context
+    # is the bucket ARN). Its use of the preferences' key, in every region,
+    # rides on the grant the caller creates (the statement below).
+    bucket_arn = f"arn:aws:s3:::{bucket_name}"
     return {
-        "Sid": "GuiConnectEncryptsRdpRecordings",
+        "Sid": "GuiConnectWritesRdpRecordings",
         "Effect": "Allow",
         "Principal": {"Service": GUICONNECT_SERVICE},
         "Action": "kms:GenerateDataKey",
         "Resource": "*",
-        "Condition": {"StringEquals": {"aws:SourceOrgID": organization_id}},
+        "Condition": {
+            "StringEquals": {
+                "aws:SourceOrgID": organization_id,
+                "kms:ViaService": f"s3.{region}.amazonaws.com",
+            },
+            "ArnLike": {"kms:EncryptionContext:aws:s3:arn": [bucket_arn, f"{bucket_arn}/*"]},
+        },
     }
 
 
@@ -134,14 +148,20 @@ def _organization_encrypts_session_data(organization_id: str) -> dict:
     # Session Manager's session encryption (kmsKeyId): the user starting a
     # session needs kms:GenerateDataKey, the managed node kms:Decrypt (Systems
     # Manager guide, "Turn on KMS key encryption of session data"). Both call
-    # KMS directly, so no kms:ViaService narrows this further.
+    # KMS directly, so no kms:ViaService applies; but both name the session
+    # and its target as encryption context (amazon-ssm-agent,
+    # agent/session/crypto/blockcipher.go; session-manager-plugin's data
+    # channel), so the key serves session data and nothing else.
     return {
         "Sid": "OrganizationEncryptsSessionData",
         "Effect": "Allow",
         "Principal": {"AWS": "*"},
         "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
         "Resource": "*",
-        "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}},
+        "Condition": {
+            "StringEquals": {"aws:PrincipalOrgID": organization_id},
+            "Null": SESSION_ENCRYPTION_CONTEXT_PRESENT,
+        },
     }
 
 

@@ -3,16 +3,22 @@
 The Systems Manager console creates the document the first time anyone saves
 Session Manager preferences, so a plain AWS::SSM::Document fails in those
 accounts. Create and Update write the template's preferences (creating the
-document or adding a default version); Delete puts the documented default
-preferences back.
+document or adding a default version). Delete gives the account back what it
+had: the document versions stay, so Create records the default version it
+found in the physical id ("<document>@<version>") and Delete makes that
+version the default again; a document Create made itself is deleted, which
+leaves Session Manager on its built-in defaults.
 """
 
 import contextlib
 import json
+import logging
 
 import boto3
 
 from .custom_resource import respond  # inlined by the template builder
+
+logger = logging.getLogger()
 
 # CloudFormation passes custom resource properties as strings ("true").
 BOOLEAN_INPUTS = (
@@ -21,29 +27,8 @@ BOOLEAN_INPUTS = (
     "cloudWatchStreamingEnabled",
     "runAsEnabled",
 )
-# The preferences the Systems Manager guide's command line procedure starts
-# from ("Create Session Manager preferences (command line)"), with the
-# documented default idle timeout of 20 minutes filled in and without the
-# example shell profile commands.
-DEFAULT_PREFERENCES = {
-    "schemaVersion": "1.0",
-    "description": "Document to hold regional settings for Session Manager",
-    "sessionType": "Standard_Stream",
-    "inputs": {
-        "s3BucketName": "",
-        "s3KeyPrefix": "",
-        "s3EncryptionEnabled": True,
-        "cloudWatchLogGroupName": "",
-        "cloudWatchEncryptionEnabled": True,
-        "cloudWatchStreamingEnabled": False,
-        "kmsKeyId": "",
-        "runAsEnabled": False,
-        "runAsDefaultUser": "",
-        "idleSessionTimeout": "20",
-        "maxSessionDuration": "",
-        "shellProfile": {"windows": "", "linux": ""},
-    },
-}
+# Between a document name and the version Create found as its default.
+VERSION_SEPARATOR = "@"
 
 
 def handler(event, context):
@@ -51,14 +36,18 @@ def handler(event, context):
 
 
 def write_preferences(event):
-    name = event["ResourceProperties"]["DocumentName"]
+    properties = event["ResourceProperties"]
+    name = properties["DocumentName"]
     ssm = boto3.client("ssm")
-    if event["RequestType"] != "Delete":
-        put_document(ssm, name, typed(event["ResourceProperties"]["Content"]))
-    elif event.get("PhysicalResourceId") == name:
-        # Only restore what a successful Create wrote (not after a failed one).
-        restore_defaults(ssm, name)
-    return name
+    if event["RequestType"] == "Create":
+        return put_document(ssm, name, typed(properties["Content"]))
+    if event["RequestType"] == "Update":
+        put_document(ssm, name, typed(properties["Content"]))
+    else:
+        give_back(ssm, name, event.get("PhysicalResourceId", ""))
+    # The same id whatever Update found: a new one would make CloudFormation
+    # send a Delete for this one, which would undo the update.
+    return event["PhysicalResourceId"]
 
 
 def typed(content):
@@ -70,14 +59,18 @@ def typed(content):
 
 
 def put_document(ssm, name, content):
+    """Writes the content as the default version; returns the physical id that remembers what was there."""
     text = json.dumps(content, sort_keys=True)
     try:
         ssm.create_document(Name=name, Content=text, DocumentType="Session", DocumentFormat="JSON")
+        return name
     except ssm.exceptions.DocumentAlreadyExists:
-        update_document(ssm, name, text)
+        previous = ssm.describe_document(Name=name)["Document"]["DefaultVersion"]
+        make_default(ssm, name, text)
+        return f"{name}{VERSION_SEPARATOR}{previous}"
 
 
-def update_document(ssm, name, text):
+def make_default(ssm, name, text):
     try:
         version = ssm.update_document(
             Name=name, Content=text, DocumentVersion="$LATEST", DocumentFormat="JSON"
@@ -87,7 +80,16 @@ def update_document(ssm, name, text):
     ssm.update_document_default_version(Name=name, DocumentVersion=version)
 
 
-def restore_defaults(ssm, name):
-    # InvalidDocument: someone deleted it, so there is nothing to restore.
+def give_back(ssm, name, physical_id):
+    document, _, previous = physical_id.partition(VERSION_SEPARATOR)
+    if document != name:
+        return  # Create failed: it wrote nothing.
+    # InvalidDocument: someone deleted it, so there is nothing to give back.
     with contextlib.suppress(ssm.exceptions.InvalidDocument):
-        update_document(ssm, name, json.dumps(DEFAULT_PREFERENCES, sort_keys=True))
+        if not previous:
+            ssm.delete_document(Name=name)
+            return
+        try:
+            ssm.update_document_default_version(Name=name, DocumentVersion=previous)
+        except ssm.exceptions.InvalidDocumentVersion:
+            logger.warning("%s has no version %s any more: keeping the default", name, previous)
