@@ -56,7 +56,7 @@ class Operation:
 
     @property
     def concurrent_stack_instances(self) -> int:
-        return min(self.concurrent_accounts, self.accounts) * self.regions_at_once
+        return self.concurrent_accounts * self.regions_at_once
 
 
 def concurrent_accounts(
@@ -64,13 +64,16 @@ def concurrent_accounts(
 ) -> int:
     """Accounts of one region that CloudFormation works on at the same time.
 
-    Percentages round down, a concurrency of at least 1; strict mode starts
+    Never more than there are accounts. Percentages round down, a
+    concurrency of at least 1 (MaxConcurrentPercentage); strict mode starts
     at the lower of that and failure tolerance + 1 (StackSetOperationPreferences,
     ConcurrencyMode, CloudFormation API Reference).
     """
     share = preferences.max_concurrent
-    concurrent = share.get("max_concurrent_count") or max(
-        1, accounts * share["max_concurrent_percentage"] // 100
+    concurrent = min(
+        accounts,
+        share.get("max_concurrent_count")
+        or max(1, accounts * share["max_concurrent_percentage"] // 100),
     )
     if not strict:
         return concurrent
