@@ -236,28 +236,98 @@ class ExclusionsConfig(StrictModel):
         return _without_duplicates(values)
 
 
+# Sized for 500 accounts in 17 regions (docs/rollout.md): 100 accounts at a
+# time makes 5 waves per region, and 17 regions x 100 stays far below the
+# StackSets quota of 10,000 concurrent stack instance operations per Region.
+DEFAULT_MAX_CONCURRENT_COUNT = 100
+DEFAULT_FAILURE_TOLERANCE_COUNT = 10
+
+
 class OperationPreferencesConfig(StrictModel):
+    """How CloudFormation rolls the member stacks out across accounts and regions.
+
+    Each of the two pairs, count or percentage, takes one of its two; with
+    neither set, the count's default applies.
+    """
+
+    concurrency_mode: Literal["SOFT_FAILURE_TOLERANCE", "STRICT_FAILURE_TOLERANCE"] = Field(
+        "SOFT_FAILURE_TOLERANCE",
+        description="`SOFT_FAILURE_TOLERANCE`: CloudFormation deploys to the configured number of accounts at a time whatever the failure tolerance. `STRICT_FAILURE_TOLERANCE` (CloudFormation's default) deploys to at most failure tolerance + 1 at a time: one account at a time with a tolerance of 0. Only stack instance operations take it: hashicorp/aws 5.100.0 cannot send it with a template update, which is always strict (docs/rollout.md).",
+    )
     region_concurrency_type: Literal["PARALLEL", "SEQUENTIAL"] = Field(
         "PARALLEL",
-        description="Whether CloudFormation deploys to the regions at the same time or one after another.",
+        description="Whether a template update runs in the regions at the same time or one after another.",
     )
-    max_concurrent_percentage: int = Field(
-        100,
+    region_order: list[Region] = Field(
+        default_factory=list,
+        description="Order of the regions in a `SEQUENTIAL` template update; each must be a deployment region. Empty: CloudFormation's order.",
+    )
+    max_concurrent_count: int | None = Field(
+        None,
+        ge=1,
+        description=f"Accounts of a region that CloudFormation deploys to at the same time. Unset, and `max_concurrent_percentage` unset too: {DEFAULT_MAX_CONCURRENT_COUNT}.",
+    )
+    max_concurrent_percentage: int | None = Field(
+        None,
         ge=1,
         le=100,
-        description="Share of the accounts of a region that CloudFormation deploys to at the same time.",
+        description="Instead of `max_concurrent_count`: that share of the accounts of a region (rounded down, at least 1).",
     )
-    failure_tolerance_percentage: int = Field(
-        0,
+    failure_tolerance_count: int | None = Field(
+        None,
+        ge=0,
+        description=f"Accounts of a region that may fail before CloudFormation stops the operation in that region. Unset, and `failure_tolerance_percentage` unset too: {DEFAULT_FAILURE_TOLERANCE_COUNT}.",
+    )
+    failure_tolerance_percentage: int | None = Field(
+        None,
         ge=0,
         le=100,
-        description="Share of the accounts of a region that may fail before CloudFormation stops the operation in that region.",
+        description="Instead of `failure_tolerance_count`: that share of the accounts of a region (rounded down).",
     )
+
+    @field_validator("region_order")
+    @classmethod
+    def _no_duplicates(cls, values: list[str]) -> list[str]:
+        return _without_duplicates(values)
+
+    @model_validator(mode="after")
+    def _count_or_percentage(self) -> OperationPreferencesConfig:
+        for kind in ("max_concurrent", "failure_tolerance"):
+            count, percentage = getattr(self, f"{kind}_count"), getattr(self, f"{kind}_percentage")
+            if count is not None and percentage is not None:
+                raise ValueError(
+                    f"set {kind}_count or {kind}_percentage, not both "
+                    f"(got {kind}_count {count} and {kind}_percentage {percentage})"
+                )
+        return self
+
+    @property
+    def max_concurrent(self) -> dict[str, int]:
+        """The one of max_concurrent_count and _percentage that applies, as its provider argument."""
+        if self.max_concurrent_percentage is not None:
+            return {"max_concurrent_percentage": self.max_concurrent_percentage}
+        count = self.max_concurrent_count
+        return {"max_concurrent_count": DEFAULT_MAX_CONCURRENT_COUNT if count is None else count}
+
+    @property
+    def failure_tolerance(self) -> dict[str, int]:
+        """The one of failure_tolerance_count and _percentage that applies, as its provider argument."""
+        if self.failure_tolerance_percentage is not None:
+            return {"failure_tolerance_percentage": self.failure_tolerance_percentage}
+        count = self.failure_tolerance_count
+        return {
+            "failure_tolerance_count": DEFAULT_FAILURE_TOLERANCE_COUNT if count is None else count
+        }
 
 
 class StackSetConfig(StrictModel):
     retain_stacks_on_account_removal: bool = Field(
         False, description="Keep an account's member stacks when it leaves a target OU."
+    )
+    expected_accounts: int = Field(
+        500,
+        ge=1,
+        description="Accounts you expect under the target OUs, excluded ones left out. Sizes how long Terraform waits for a stack set operation before it gives up (docs/rollout.md); plan summaries count the accounts a deletion touches with it.",
     )
     operation_preferences: OperationPreferencesConfig = Field(
         OperationPreferencesConfig(), description="How stack instances roll out."
@@ -328,6 +398,18 @@ class SessionLogsConfig(StrictModel):
             )
         if not self.deployment_regions:
             raise ValueError("exclusions.regions leaves out every member region")
+        return self
+
+    @model_validator(mode="after")
+    def _region_order_lists_deployment_regions(self) -> SessionLogsConfig:
+        order = self.stack_set.operation_preferences.region_order
+        unknown = [r for r in order if r not in self.deployment_regions]
+        if unknown:
+            raise ValueError(
+                f"stack_set.operation_preferences.region_order lists {', '.join(unknown)}, which "
+                f"{'is' if len(unknown) == 1 else 'are'} not a deployment region "
+                "(member_regions minus exclusions.regions)"
+            )
         return self
 
     @model_validator(mode="after")

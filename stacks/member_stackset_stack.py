@@ -9,8 +9,9 @@ from constructs import Construct
 from components.aws_providers import AccountProviders
 from components.member_template.builder import build_member_template
 from components.member_template.parameters import LogArchiveOutputs
-from components.stack_set.construct import OperationPreferences, OrganizationStackSet
+from components.stack_set.construct import OperationPreferences, OrganizationStackSet, Timeouts
 from config.models import SessionLogsConfig
+from config.rollout import instance_timeout, template_update_timeout
 from stacks.log_archive_stack import LogArchiveStack
 from synth.named_stack import NamedStack
 from synth.state_backend import add_state_backend
@@ -69,8 +70,14 @@ class MemberStackSetStack(NamedStack):
             regions=config.deployment_regions,
             retain_stacks_on_account_removal=config.stack_set.retain_stacks_on_account_removal,
             operation_preferences=OperationPreferences(
+                concurrency_mode=preferences.concurrency_mode,
                 region_concurrency_type=preferences.region_concurrency_type,
-                max_concurrent_percentage=preferences.max_concurrent_percentage,
-                failure_tolerance_percentage=preferences.failure_tolerance_percentage,
+                region_order=preferences.region_order,
+                **preferences.max_concurrent,
+                **preferences.failure_tolerance,
+            ),
+            timeouts=Timeouts(
+                instances=instance_timeout(config),
+                template_update=template_update_timeout(config),
             ),
         )

@@ -74,7 +74,12 @@ def test_defaults_apply_to_omitted_settings(tmp_path):
     )
     assert (config.exclusions.regions, config.exclusions.account_ids) == ([], [])
     assert config.instance_role_names == []
-    assert config.stack_set.operation_preferences.region_concurrency_type == "PARALLEL"
+    preferences = config.stack_set.operation_preferences
+    assert preferences.region_concurrency_type == "PARALLEL"
+    assert preferences.concurrency_mode == "SOFT_FAILURE_TOLERANCE"
+    assert preferences.max_concurrent == {"max_concurrent_count": 100}
+    assert preferences.failure_tolerance == {"failure_tolerance_count": 10}
+    assert config.stack_set.expected_accounts == 500
     assert config.tags == {}
 
 
@@ -121,6 +126,22 @@ def test_excluded_regions_get_no_deployment_but_keep_their_key():
         ({"session": {"log_retention_days": 4}}, "session.log_retention_days: must be one of 1, 3, 5"),
         ({"stack_set": {"operation_preferences": {"max_concurrent_percentage": 101}}},
          "stack_set.operation_preferences.max_concurrent_percentage: Input should be less than or equal to 100"),
+        ({"stack_set": {"operation_preferences": {"concurrency_mode": "SOFT"}}},
+         "stack_set.operation_preferences.concurrency_mode: Input should be 'SOFT_FAILURE_TOLERANCE' or 'STRICT_FAILURE_TOLERANCE' (got 'SOFT')"),
+        ({"stack_set": {"operation_preferences": {"max_concurrent_count": 0}}},
+         "stack_set.operation_preferences.max_concurrent_count: Input should be greater than or equal to 1 (got 0)"),
+        ({"stack_set": {"operation_preferences": {"failure_tolerance_count": -1}}},
+         "stack_set.operation_preferences.failure_tolerance_count: Input should be greater than or equal to 0 (got -1)"),
+        ({"stack_set": {"operation_preferences": {"max_concurrent_count": 50, "max_concurrent_percentage": 25}}},
+         "stack_set.operation_preferences: set max_concurrent_count or max_concurrent_percentage, not both (got max_concurrent_count 50 and max_concurrent_percentage 25)"),
+        ({"stack_set": {"operation_preferences": {"failure_tolerance_count": 1, "failure_tolerance_percentage": 5}}},
+         "stack_set.operation_preferences: set failure_tolerance_count or failure_tolerance_percentage, not both (got failure_tolerance_count 1 and failure_tolerance_percentage 5)"),
+        ({"stack_set": {"operation_preferences": {"region_order": ["eu-west-1"]}}},
+         "stack_set.operation_preferences.region_order lists eu-west-1, which is not a deployment region"),
+        ({"stack_set": {"operation_preferences": {"region_order": ["us-east-1", "us-east-1"]}}},
+         "stack_set.operation_preferences.region_order: lists us-east-1 more than once"),
+        ({"stack_set": {"expected_accounts": 0}}, "stack_set.expected_accounts: Input should be greater than or equal to 1 (got 0)"),
+        ({"stack_set": {"expected_accounts": "many"}}, "stack_set.expected_accounts: Input should be a valid integer, unable to parse string as an integer (got 'many')"),
         ({"tags": {"aws:owner": "me"}}, "tags.aws:owner: tag keys starting with 'aws:' are reserved"),
         ({"emulator_endpoint": "https://kms.us-east-1.amazonaws.com"},
          "emulator_endpoint: expected an http URL on this machine with a port"),

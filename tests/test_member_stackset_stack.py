@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from stacks.registry import MEMBER_STACKSET_STACK
 from tests.support.templates import member_template
 
@@ -116,10 +118,59 @@ def test_stack_set_instances_cover_every_member_region_and_target_the_ous(three_
         "organizational_unit_ids": ["ou-test-workloads1", "r-test"]
     }
     assert instances["operation_preferences"] == {
-        "region_concurrency_type": "SEQUENTIAL",
+        "concurrency_mode": "SOFT_FAILURE_TOLERANCE",
         "max_concurrent_percentage": 25,
         "failure_tolerance_percentage": 10,
     }
+
+
+def test_default_preferences_deploy_to_many_accounts_at_once(default_synth):
+    # Strict mode with a tolerance of 0 would deploy to one account at a time.
+    assert stack_set_instances(default_synth)["operation_preferences"] == {
+        "concurrency_mode": "SOFT_FAILURE_TOLERANCE",
+        "max_concurrent_count": 100,
+        "failure_tolerance_count": 10,
+    }
+    assert stack_set(default_synth)["operation_preferences"] == {
+        "region_concurrency_type": "PARALLEL",
+        "max_concurrent_count": 100,
+        "failure_tolerance_count": 10,
+    }
+
+
+def test_template_updates_follow_the_configured_region_order(every_option_synth):
+    assert stack_set(every_option_synth)["operation_preferences"] == {
+        "region_concurrency_type": "PARALLEL",
+        "region_order": ["eu-central-1", "us-east-1"],
+        "max_concurrent_count": 40,
+        "failure_tolerance_count": 4,
+    }
+    instances = stack_set_instances(every_option_synth)["operation_preferences"]
+    assert instances["concurrency_mode"] == "STRICT_FAILURE_TOLERANCE"
+    assert "region_order" not in instances
+
+
+@pytest.mark.parametrize(
+    ("synth_name", "instances", "template_update"),
+    [
+        # 500 accounts, 100 at a time: 5 waves of 3 minutes, 2 regions one
+        # after another, twice over; updates run strict: 11 at a time, 46 waves.
+        ("default_synth", "60m", "276m"),
+        # 50 accounts, 25 % = 12 at a time: 5 waves, 3 regions; updates run
+        # strict (10 % = 5 tolerated, 6 at a time: 9 waves) region by region.
+        ("three_region_synth", "90m", "162m"),
+        # 1,200 accounts, strict, 4 tolerated: 5 at a time, 240 waves.
+        ("every_option_synth", "2880m", "1440m"),
+    ],
+)
+def test_timeouts_cover_the_expected_accounts(request, synth_name, instances, template_update):
+    synth = request.getfixturevalue(synth_name)
+    assert stack_set_instances(synth)["timeouts"] == {
+        "create": instances,
+        "update": instances,
+        "delete": instances,
+    }
+    assert stack_set(synth)["timeouts"] == {"update": template_update}
 
 
 def test_excluded_regions_and_accounts_get_no_stack_instances(every_option_synth):

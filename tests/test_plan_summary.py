@@ -101,3 +101,57 @@ def test_command_line_reads_the_stack_folder_and_plan(tmp_path, capsys, data_los
     (stack_dir / "cdk.tf.json").write_text((PLANS / "data-loss.cdk.tf.json").read_text())
     assert plan_summary.main([str(stack_dir), str(PLANS / "data-loss.plan.json")]) == 0
     assert capsys.readouterr().out == data_loss
+
+
+@pytest.fixture(scope="module")
+def stack_instances() -> dict:
+    return load("stack-instances.plan.json")
+
+
+def test_deleted_or_replaced_stack_instances_lead_the_summary_with_accounts_times_regions(
+    stack_instances,
+):
+    summary = summarize("member-stackset", stack_instances, {}, expected_accounts=500)
+    top = summary.split("| action | resource |")[0]
+    assert "> [!CAUTION]" in top
+    # The state lists the accounts, so the config's estimate is not needed.
+    assert (
+        "member stacks of 3 accounts x 2 regions = 6 stacks (accounts listed in the state)" in top
+    )
+    assert (
+        '> - `aws_cloudformation_stack_set_instance.member_stack_set_instances["us-east-1"]`: '
+        "**replace** (forced by deployment_targets.0.organizational_unit_ids)\n"
+    ) in top
+    assert (
+        '> - `aws_cloudformation_stack_set_instance.member_stack_set_instances["ap-northeast-1"]`: '
+        "**delete**\n"
+    ) in top
+
+
+def test_without_accounts_in_the_state_the_expected_accounts_are_counted(stack_instances):
+    plan = json.loads(json.dumps(stack_instances))
+    for change in plan["resource_changes"]:
+        (change["change"]["before"] or {}).pop("stack_instance_summaries", None)
+    summary = summarize("member-stackset", plan, {}, expected_accounts=500)
+    assert (
+        "500 accounts x 2 regions = 1,000 stacks "
+        "(accounts: the config's `stack_set.expected_accounts`)"
+    ) in summary
+    unsized = summarize("member-stackset", plan, {})
+    assert "member stacks of every target account in 2 regions" in unsized
+
+
+def test_created_or_unchanged_stack_instances_raise_no_caution(stack_instances):
+    plan = json.loads(json.dumps(stack_instances))
+    for change in plan["resource_changes"]:
+        change["change"]["actions"] = ["create"]
+    assert "[!CAUTION]" not in summarize("member-stackset", plan, {}, expected_accounts=500)
+
+
+def test_command_line_passes_the_expected_accounts(tmp_path, capsys):
+    stack_dir = tmp_path / "member-stackset"
+    stack_dir.mkdir()
+    (stack_dir / "cdk.tf.json").write_text("{}")
+    plan = PLANS / "stack-instances.plan.json"
+    assert plan_summary.main([str(stack_dir), str(plan), "--expected-accounts", "500"]) == 0
+    assert "3 accounts x 2 regions" in capsys.readouterr().out

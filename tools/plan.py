@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.loader import config_path_from_env, load_config
 from project import SYNTH_OUTDIR
 from stacks.registry import in_deploy_order
 from tools.plan_summary import summarize
@@ -41,7 +42,13 @@ class PlanFailed(Exception):
     """terraform could not plan a stack; the message carries its output."""
 
 
-def plan_stack(stack_dir: Path, plan_dir: Path, cli_config: Path | None) -> StackPlan:
+def plan_stack(
+    stack_dir: Path,
+    plan_dir: Path,
+    cli_config: Path | None,
+    *,
+    expected_accounts: int | None = None,
+) -> StackPlan:
     stack = stack_dir.name
     run_terraform(
         ["init", "-input=false", "-lockfile=readonly"], cwd=stack_dir, cli_config=cli_config
@@ -59,7 +66,11 @@ def plan_stack(stack_dir: Path, plan_dir: Path, cli_config: Path | None) -> Stac
         shown = run_terraform(["show", "-json", plan_file], cwd=stack_dir, cli_config=cli_config)
     stack_config = json.loads((stack_dir / "cdk.tf.json").read_text())
     summary = plan_dir / f"{stack}.md"
-    summary.write_text(summarize(stack, json.loads(shown.stdout), stack_config))
+    summary.write_text(
+        summarize(
+            stack, json.loads(shown.stdout), stack_config, expected_accounts=expected_accounts
+        )
+    )
     return StackPlan(stack, planned.returncode, summary)
 
 
@@ -75,9 +86,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     args.plan_dir.mkdir(parents=True, exist_ok=True)
     cli_config = cli_config_for_this_machine()
+    # The config the stacks were synthesized from; it sizes the CAUTION block.
+    expected_accounts = load_config(config_path_from_env()).stack_set.expected_accounts
     for stack in stacks:
         try:
-            planned = plan_stack(args.outdir / "stacks" / stack, args.plan_dir, cli_config)
+            planned = plan_stack(
+                args.outdir / "stacks" / stack,
+                args.plan_dir,
+                cli_config,
+                expected_accounts=expected_accounts,
+            )
         except (PlanFailed, subprocess.CalledProcessError) as failed:
             print(getattr(failed, "stderr", None) or failed, file=sys.stderr)
             return 1

@@ -1,9 +1,11 @@
 """Turns `terraform show -json <plan>` into a Markdown summary for a pull request comment.
 
-    python -m tools.plan_summary STACK_DIR PLAN_JSON > summary.md
+    python -m tools.plan_summary STACK_DIR PLAN_JSON [--expected-accounts N] > summary.md
 
 STACK_DIR is the synthesized stack the plan was made from; its cdk.tf.json
 says which resources have prevent_destroy, which the plan JSON does not carry.
+N (the config's stack_set.expected_accounts) counts the accounts a deleted
+stack instance touches when the plan's state does not list them.
 The summary is deterministic: the same plan always gives the same text.
 """
 
@@ -22,6 +24,10 @@ from pathlib import Path
 # The resources that hold audit data or the keys to read it (as in the
 # CSL-DATA-1 policy check); losing one of them loses the archive.
 DATA_RESOURCE_TYPES = {"aws_s3_bucket", "aws_kms_key", "aws_kms_replica_key"}
+
+# One per deployment region (for_each); deleting one deletes the member
+# stacks of every target account in that region.
+STACK_INSTANCE_TYPE = "aws_cloudformation_stack_set_instance"
 
 # Per resource type, the arguments a security review looks at.
 SECURITY_ATTRIBUTES = {
@@ -75,12 +81,18 @@ class Change:
     sensitive: dict
     replaced_by: tuple[str, ...]
 
+    @property
+    def destroys(self) -> bool:
+        return self.action in ("delete", "replace")
 
-def summarize(stack: str, plan: dict, stack_config: dict) -> str:
+
+def summarize(
+    stack: str, plan: dict, stack_config: dict, *, expected_accounts: int | None = None
+) -> str:
     changes = sorted(_changes(plan), key=lambda c: c.address)
     protected = _prevent_destroy_addresses(stack_config)
     lines = [f"### `{stack}`: {_counts(changes)}", ""]
-    lines += _data_loss_warning(changes, protected)
+    lines += _caution(changes, protected, expected_accounts)
     lines += _action_table(changes)
     lines += _security_details(changes, protected)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"
@@ -123,20 +135,61 @@ def _prevent_destroy_addresses(stack_config: dict) -> set[str]:
     }
 
 
-def _data_loss_warning(changes: list[Change], protected: set[str]) -> list[str]:
-    losses = [
-        c
-        for c in changes
-        if c.resource_type in DATA_RESOURCE_TYPES and c.action in ("delete", "replace")
-    ]
+def _caution(
+    changes: list[Change], protected: set[str], expected_accounts: int | None
+) -> list[str]:
+    lines = _data_loss_lines(changes, protected) + _stack_instance_loss_lines(
+        changes, expected_accounts
+    )
+    return ["> [!CAUTION]", *lines, ""] if lines else []
+
+
+def _data_loss_lines(changes: list[Change], protected: set[str]) -> list[str]:
+    losses = [c for c in changes if c.resource_type in DATA_RESOURCE_TYPES and c.destroys]
     if not losses:
         return []
-    lines = ["> [!CAUTION]", "> This plan deletes or replaces the audit log bucket or its keys:"]
+    lines = ["> This plan deletes or replaces the audit log bucket or its keys:"]
     for change in losses:
-        reason = f" (forced by {', '.join(change.replaced_by)})" if change.replaced_by else ""
         guard = ", stopped by prevent_destroy" if change.address in protected else ""
-        lines.append(f"> - `{change.address}`: **{change.action}**{reason}{guard}")
-    return [*lines, ""]
+        lines.append(f"> - `{change.address}`: **{change.action}**{_forced_by(change)}{guard}")
+    return lines
+
+
+def _stack_instance_loss_lines(changes: list[Change], expected_accounts: int | None) -> list[str]:
+    losses = [c for c in changes if c.resource_type == STACK_INSTANCE_TYPE and c.destroys]
+    if not losses:
+        return []
+    lines = [
+        "> This plan deletes or replaces stack set instances: CloudFormation deletes the "
+        f"member stacks of {_accounts_times_regions(losses, expected_accounts)}, and a "
+        "replacement creates them again only afterwards:"
+    ]
+    return lines + [f"> - `{c.address}`: **{c.action}**{_forced_by(c)}" for c in losses]
+
+
+def _accounts_times_regions(losses: list[Change], expected_accounts: int | None) -> str:
+    """How many member stacks the deleted stack set instances hold.
+
+    Accounts: those the state lists under stack_instance_summaries, else the
+    config's expected_accounts; regions: one per instance (its for_each key).
+    """
+    listed = {
+        summary["account_id"]
+        for change in losses
+        for summary in change.before.get("stack_instance_summaries") or []
+    }
+    regions = len(losses)
+    if listed:
+        accounts, source = len(listed), "accounts listed in the state"
+    elif expected_accounts:
+        accounts, source = expected_accounts, "accounts: the config's `stack_set.expected_accounts`"
+    else:
+        return f"every target account in {regions} regions"
+    return f"{accounts:,} accounts x {regions} regions = {accounts * regions:,} stacks ({source})"
+
+
+def _forced_by(change: Change) -> str:
+    return f" (forced by {', '.join(change.replaced_by)})" if change.replaced_by else ""
 
 
 def _action_table(changes: list[Change]) -> list[str]:
@@ -313,10 +366,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stack_dir", type=Path, help="synthesized stack folder (has cdk.tf.json)")
     parser.add_argument("plan_json", type=Path, help="output of `terraform show -json <plan>`")
+    parser.add_argument(
+        "--expected-accounts", type=int, help="the config's stack_set.expected_accounts"
+    )
     args = parser.parse_args(argv)
     stack_config = json.loads((args.stack_dir / "cdk.tf.json").read_text())
     plan = json.loads(args.plan_json.read_text())
-    sys.stdout.write(summarize(args.stack_dir.name, plan, stack_config))
+    summary = summarize(
+        args.stack_dir.name, plan, stack_config, expected_accounts=args.expected_accounts
+    )
+    sys.stdout.write(summary)
     return 0
 
 

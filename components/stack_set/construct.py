@@ -10,11 +10,14 @@ from cdktf_cdktf_provider_aws.cloudformation_stack_set import (
     CloudformationStackSet,
     CloudformationStackSetAutoDeployment,
     CloudformationStackSetManagedExecution,
+    CloudformationStackSetOperationPreferences,
+    CloudformationStackSetTimeouts,
 )
 from cdktf_cdktf_provider_aws.cloudformation_stack_set_instance import (
     CloudformationStackSetInstance,
     CloudformationStackSetInstanceDeploymentTargets,
     CloudformationStackSetInstanceOperationPreferences,
+    CloudformationStackSetInstanceTimeouts,
 )
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
@@ -24,11 +27,32 @@ from synth.named_stack import DEFAULT_CHILD
 
 @dataclass(frozen=True)
 class OperationPreferences:
-    """How CloudFormation rolls the stack instances out across accounts and regions."""
+    """How CloudFormation rolls the stack instances out across accounts and regions.
 
+    Of each pair, count or percentage, exactly one is set: the provider
+    refuses both.
+    """
+
+    concurrency_mode: str
     region_concurrency_type: str
-    max_concurrent_percentage: int
-    failure_tolerance_percentage: int
+    region_order: Sequence[str]
+    max_concurrent_count: int | None = None
+    max_concurrent_percentage: int | None = None
+    failure_tolerance_count: int | None = None
+    failure_tolerance_percentage: int | None = None
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long Terraform waits for a stack set operation, as Terraform durations ("90m").
+
+    The provider's default is 30 minutes; when it runs out, the instance is
+    recorded as tainted and the next plan replaces it (config/rollout.py sizes
+    these instead).
+    """
+
+    instances: str
+    template_update: str
 
 
 class OrganizationStackSet(Construct):
@@ -65,6 +89,7 @@ class OrganizationStackSet(Construct):
         regions: Sequence[str],
         retain_stacks_on_account_removal: bool,
         operation_preferences: OperationPreferences,
+        timeouts: Timeouts,
     ) -> None:
         super().__init__(scope, id)
         self.stack_set = CloudformationStackSet(
@@ -83,6 +108,8 @@ class OrganizationStackSet(Construct):
             capabilities=["CAPABILITY_NAMED_IAM"],
             template_body=_terraform_literal(template_body),
             parameters={name: _literal_unless_token(v) for name, v in parameters.items()},
+            operation_preferences=_stack_set_preferences(operation_preferences),
+            timeouts=CloudformationStackSetTimeouts(update=timeouts.template_update),
             # With SERVICE_MANAGED the API reports an administration role that
             # was never set, so every plan would otherwise try to remove it.
             lifecycle=TerraformResourceLifecycle(ignore_changes=["administration_role_arn"]),
@@ -98,6 +125,11 @@ class OrganizationStackSet(Construct):
             region=Token.as_string(each_region.value),
             deployment_targets=_deployment_targets(organizational_unit_ids, excluded_account_ids),
             operation_preferences=_instance_preferences(operation_preferences),
+            timeouts=CloudformationStackSetInstanceTimeouts(
+                create=timeouts.instances,
+                update=timeouts.instances,
+                delete=timeouts.instances,
+            ),
         )
 
 
@@ -132,8 +164,29 @@ def _terraform_literal(text: str) -> str:
 def _instance_preferences(
     preferences: OperationPreferences,
 ) -> CloudformationStackSetInstanceOperationPreferences:
+    """Each instance resource's operation covers one region, so no region settings."""
     return CloudformationStackSetInstanceOperationPreferences(
-        region_concurrency_type=preferences.region_concurrency_type,
+        concurrency_mode=preferences.concurrency_mode,
+        max_concurrent_count=preferences.max_concurrent_count,
         max_concurrent_percentage=preferences.max_concurrent_percentage,
+        failure_tolerance_count=preferences.failure_tolerance_count,
+        failure_tolerance_percentage=preferences.failure_tolerance_percentage,
+    )
+
+
+def _stack_set_preferences(
+    preferences: OperationPreferences,
+) -> CloudformationStackSetOperationPreferences:
+    """For template updates, which cover every region.
+
+    No concurrency mode: the stack set resource of hashicorp/aws 5.100.0 has
+    none (hashicorp/terraform-provider-aws#41357), so updates run strict.
+    """
+    return CloudformationStackSetOperationPreferences(
+        region_concurrency_type=preferences.region_concurrency_type,
+        region_order=list(preferences.region_order) or None,
+        max_concurrent_count=preferences.max_concurrent_count,
+        max_concurrent_percentage=preferences.max_concurrent_percentage,
+        failure_tolerance_count=preferences.failure_tolerance_count,
         failure_tolerance_percentage=preferences.failure_tolerance_percentage,
     )
