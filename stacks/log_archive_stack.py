@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cdktf import Fn, TerraformLocal
 from constructs import Construct
 
 from components.aws_providers import AccountProviders, deploying_account_id
@@ -92,6 +93,26 @@ class LogArchiveStack(NamedStack):
             self, "deploying-account", provider=providers.home
         )
         self.key_id: str = self.key.key_id
+        self.member_ready_regions = self._member_ready_regions()
+
+    def _member_ready_regions(self) -> list[str]:
+        """Regions with both a destination and a key: where member stacks can deliver.
+
+        One local, so the member-stackset stack reads one cross-stack output
+        whose value is what this stack's last apply created: a region added
+        to the config is missing from it until this stack is applied again
+        (an output per ARN would fail that plan as a missing attribute).
+        """
+        destination_regions = [_arn_region(arn) for arn in self.delivery.destination_arns]
+        key_regions = [_arn_region(key.arn) for key in self.key.keys]
+        ready = TerraformLocal(
+            self, "member-ready-regions", Fn.setintersection(destination_regions, [key_regions])
+        )
+        return ready.as_list
+
+
+def _arn_region(arn: str) -> str:
+    return Fn.element(Fn.split(":", arn), 3)
 
 
 def key_policy(config: SessionLogsConfig, region: str) -> PolicyDocument:

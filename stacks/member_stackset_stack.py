@@ -68,6 +68,7 @@ class MemberStackSetStack(NamedStack):
             organizational_unit_ids=config.target_ou_ids,
             excluded_account_ids=config.exclusions.account_ids,
             regions=config.deployment_regions,
+            ready_regions=log_archive.member_ready_regions,
             retain_stacks_on_account_removal=config.stack_set.retain_stacks_on_account_removal,
             operation_preferences=OperationPreferences(
                 concurrency_mode=preferences.concurrency_mode,

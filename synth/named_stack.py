@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cdktf import TerraformElement, TerraformStack
+from cdktf import TerraformElement, TerraformLocal, TerraformStack
 from constructs import Construct
 
 # As in the AWS CDK, a construct's main resource has this id and adds nothing
@@ -28,8 +28,12 @@ class NamedStack(TerraformStack):
     def _allocate_logical_id(self, tf_element: TerraformElement) -> str:
         # One call across jsii for the path instead of one per scope: a
         # construct's string form is its path (constructs 10), and construct
-        # ids cannot contain "/", so the path splits back into them.
-        path = tf_element.to_string()
+        # ids cannot contain "/", so the path splits back into them. A local's
+        # string form is its reference, which needs this very id.
+        if isinstance(tf_element, TerraformLocal):
+            path = tf_element.node.path
+        else:
+            path = tf_element.to_string()
         ids = [part for part in path.split("/")[1:] if part != DEFAULT_CHILD]
         logical_id = _NOT_IN_NAMES.sub("_", "_".join(ids))
         owner = self._logical_id_owners.setdefault(logical_id, path)

@@ -79,7 +79,41 @@ def test_log_archive_exports_what_the_stack_set_reads(three_region_synth):
         "cross_stack_output_aws_kms_key_session_log_key_key_id": (
             "${aws_kms_key.session_log_key.key_id}"
         ),
+        "cross_stack_output_local_member_ready_regions": "${local.member_ready_regions}",
     }
+
+
+def test_log_archive_counts_a_region_ready_once_its_destination_and_key_exist(
+    three_region_synth,
+):
+    ready = three_region_synth.stack("log-archive")["locals"]["member_ready_regions"]
+    destinations = ", ".join(
+        f'element(split(":", aws_cloudwatch_log_destination.session_log_delivery_{r}.arn), 3)'
+        for r in ("us_east_1", "eu_west_1", "ap_southeast_2")
+    )
+    keys = ", ".join(
+        f'element(split(":", {key}.arn), 3)'
+        for key in (
+            "aws_kms_key.session_log_key",
+            "aws_kms_replica_key.session_log_key_replica_us_east_1",
+            "aws_kms_replica_key.session_log_key_replica_ap_southeast_2",
+        )
+    )
+    assert ready == f"${{setintersection([{destinations}], [{keys}])}}"
+
+
+def test_stack_set_instances_refuse_a_region_the_log_archive_has_not_made_ready(
+    three_region_synth,
+):
+    [precondition] = stack_set_instances(three_region_synth)["lifecycle"]["precondition"]
+    assert precondition["condition"] == (
+        "${contains(data.terraform_remote_state.cross_stack_reference_input_log_archive"
+        ".outputs.cross_stack_output_local_member_ready_regions, each.key)}"
+    )
+    assert precondition["error_message"].startswith(
+        "Region ${each.key} has no session log destination and key replica in the "
+        "log-archive state yet: apply the log-archive stack first"
+    )
 
 
 def test_remote_state_reads_the_log_archive_s3_backend(three_region_synth):

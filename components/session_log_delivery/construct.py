@@ -213,12 +213,14 @@ class SessionLogDelivery(Construct):
         each_region = TerraformIterator.from_list(regions)
         streams = self._streams(firehose, each_region)
         role_policies = self._destination_roles(each_region)
-        for region in regions:
-            # CloudWatch Logs sends a test record through the role into the
-            # stream when it creates the destination, so both must work first.
+        # CloudWatch Logs sends a test record through the role into the
+        # stream when it creates the destination, so both must work first.
+        self.destination_arns: list[str] = [
             self._destination(
                 region, provider=providers.in_region(region), depends_on=[streams, role_policies]
             )
+            for region in regions
+        ]
 
     def _streams(
         self, firehose: SharedStreamResources, each_region: TerraformIterator
@@ -281,7 +283,8 @@ class SessionLogDelivery(Construct):
 
     def _destination(
         self, region: str, *, provider: AwsProvider, depends_on: list[TerraformResource]
-    ) -> None:
+    ) -> str:
+        """The region's destination and its access policy; returns the destination's ARN."""
         # By ARN rather than by reference: the plan shows them, and a region
         # costs no jsii calls to look up an instance of a for_each resource.
         destination = CloudwatchLogDestination(
@@ -306,3 +309,4 @@ class SessionLogDelivery(Construct):
             ),
             depends_on=[destination],
         )
+        return destination.arn

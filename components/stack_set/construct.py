@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from cdktf import TerraformIterator, TerraformResourceLifecycle, Token
+from cdktf import Fn, Precondition, TerraformIterator, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_aws.cloudformation_stack_set import (
     CloudformationStackSet,
     CloudformationStackSetAutoDeployment,
@@ -67,6 +67,10 @@ class OrganizationStackSet(Construct):
     operations Terraform starts in parallel instead of failing them with
     OperationInProgressException.
 
+    `ready_regions` are the regions the template can deliver from (a
+    reference into another stack's state): an instance in any other region
+    fails its precondition at plan time.
+
     The template body and every parameter value reach CloudFormation as
     written: the construct escapes what Terraform would read as its own
     interpolation, and leaves cdktf tokens (references to other resources or
@@ -87,6 +91,7 @@ class OrganizationStackSet(Construct):
         organizational_unit_ids: Sequence[str],
         excluded_account_ids: Sequence[str],
         regions: Sequence[str],
+        ready_regions: Sequence[str],
         retain_stacks_on_account_removal: bool,
         operation_preferences: OperationPreferences,
         timeouts: Timeouts,
@@ -130,7 +135,24 @@ class OrganizationStackSet(Construct):
                 update=timeouts.instances,
                 delete=timeouts.instances,
             ),
+            lifecycle=TerraformResourceLifecycle(
+                precondition=[_region_is_ready(ready_regions, Token.as_string(each_region.key))]
+            ),
         )
+
+
+def _region_is_ready(ready_regions: Sequence[str], region: str) -> Precondition:
+    # Checked at plan time, before CloudFormation creates stacks that would
+    # subscribe to a destination or encrypt with a key replica that is not
+    # there yet (the log archive stack makes both).
+    return Precondition(
+        condition=Fn.contains(list(ready_regions), region),
+        error_message=(
+            "Region ${each.key} has no session log destination and key replica in the "
+            "log-archive state yet: apply the log-archive stack first "
+            "(make deploy STACKS=log-archive), then plan this stack again."
+        ),
+    )
 
 
 def _deployment_targets(
