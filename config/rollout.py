@@ -27,6 +27,10 @@ TIMEOUT_SAFETY_FACTOR = 2
 # (internal/service/cloudformation/stack_set_instance.go); never wait less.
 PROVIDER_DEFAULT_TIMEOUT_MINUTES = 30
 
+# The most OUs one CreateStackInstances call accepts (CloudFormation API
+# Reference, "CreateStackInstances"); components/stack_set splits the OUs so.
+OUS_PER_OPERATION = 50
+
 # StackSets quota: stack instances, across all stack sets, with an operation
 # running at the same time, per Region and administrator account
 # (CloudFormation User Guide, "Understand CloudFormation quotas").
@@ -41,10 +45,13 @@ class Operation:
     regions: int
     concurrent_accounts: int
     regions_at_once: int
+    # Operations per region, one after another, each over its share of the accounts.
+    batches: int = 1
 
     @property
     def waves_per_region(self) -> int:
-        return math.ceil(self.accounts / self.concurrent_accounts)
+        accounts_per_batch = math.ceil(self.accounts / self.batches)
+        return self.batches * math.ceil(accounts_per_batch / self.concurrent_accounts)
 
     @property
     def region_minutes(self) -> int:
@@ -90,15 +97,20 @@ def instance_operation(config: SessionLogsConfig, accounts: int) -> Operation:
     With managed execution, StackSets queues every operation that arrives
     while another one runs (ManagedExecution, CloudFormation API Reference),
     so the per-region operations Terraform starts together run one after
-    another, and the last region waits for all the others.
+    another, and the last region waits for all the others. A region gets an
+    operation per batch of at most 50 OUs (CreateStackInstances), each over
+    its share of the accounts (assumed even).
     """
     preferences = config.stack_set.operation_preferences
     strict = preferences.concurrency_mode == "STRICT_FAILURE_TOLERANCE"
+    batches = math.ceil(len(config.target_ou_ids) / OUS_PER_OPERATION)
+    accounts_per_batch = math.ceil(accounts / batches)
     return Operation(
         accounts=accounts,
         regions=len(config.deployment_regions),
-        concurrent_accounts=concurrent_accounts(preferences, accounts, strict=strict),
+        concurrent_accounts=concurrent_accounts(preferences, accounts_per_batch, strict=strict),
         regions_at_once=1,
+        batches=batches,
     )
 
 

@@ -108,10 +108,10 @@ def test_stack_set_instances_refuse_a_region_the_log_archive_has_not_made_ready(
     [precondition] = stack_set_instances(three_region_synth)["lifecycle"]["precondition"]
     assert precondition["condition"] == (
         "${contains(data.terraform_remote_state.cross_stack_reference_input_log_archive"
-        ".outputs.cross_stack_output_local_member_ready_regions, each.key)}"
+        ".outputs.cross_stack_output_local_member_ready_regions, each.value.region)}"
     )
     assert precondition["error_message"].startswith(
-        "Region ${each.key} has no session log destination and key replica in the "
+        "Region ${each.value.region} has no session log destination and key replica in the "
         "log-archive state yet: apply the log-archive stack first"
     )
 
@@ -137,6 +137,10 @@ def test_remote_state_reads_the_local_state_file_of_the_log_archive(default_synt
     assert remote["config"] == {"path": "../../../terraform.log-archive.tfstate"}
 
 
+# The instance's batch of OUs, from the local that lists them once.
+OU_BATCH = "${element(local.member_stack_set_ou_batches, each.value.batch)}"
+
+
 def stack_set_instances(synth) -> dict:
     [instances] = synth.resources(STACK, "aws_cloudformation_stack_set_instance").values()
     return instances
@@ -144,13 +148,17 @@ def stack_set_instances(synth) -> dict:
 
 def test_stack_set_instances_cover_every_member_region_and_target_the_ous(three_region_synth):
     instances = stack_set_instances(three_region_synth)
-    assert instances["for_each"] == '${toset(["us-east-1", "eu-west-1", "ap-southeast-2"])}'
-    assert instances["region"] == "${each.value}"
+    assert instances["for_each"] == {
+        region: {"region": region, "batch": 0}
+        for region in ("us-east-1", "eu-west-1", "ap-southeast-2")
+    }
+    assert three_region_synth.stack(STACK)["locals"] == {
+        "member_stack_set_ou_batches": [["ou-test-workloads1", "r-test"]]
+    }
+    assert instances["region"] == "${each.value.region}"
     assert instances["stack_set_name"] == "${aws_cloudformation_stack_set.member_stack_set.name}"
     assert instances["call_as"] == "DELEGATED_ADMIN"
-    assert instances["deployment_targets"] == {
-        "organizational_unit_ids": ["ou-test-workloads1", "r-test"]
-    }
+    assert instances["deployment_targets"] == {"organizational_unit_ids": OU_BATCH}
     assert instances["operation_preferences"] == {
         "concurrency_mode": "SOFT_FAILURE_TOLERANCE",
         "max_concurrent_percentage": 25,
@@ -209,9 +217,9 @@ def test_timeouts_cover_the_expected_accounts(request, synth_name, instances, te
 
 def test_excluded_regions_and_accounts_get_no_stack_instances(every_option_synth):
     instances = stack_set_instances(every_option_synth)
-    assert instances["for_each"] == '${toset(["us-east-1", "eu-central-1"])}'
+    assert set(instances["for_each"]) == {"us-east-1", "eu-central-1"}
     assert instances["deployment_targets"] == {
-        "organizational_unit_ids": ["ou-test-workloads1"],
+        "organizational_unit_ids": OU_BATCH,
         "accounts": ["888888888888", "999999999999"],
         "account_filter_type": "DIFFERENCE",
     }

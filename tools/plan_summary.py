@@ -171,14 +171,15 @@ def _accounts_times_regions(losses: list[Change], expected_accounts: int | None)
     """How many member stacks the deleted stack set instances hold.
 
     Accounts: those the state lists under stack_instance_summaries, else the
-    config's expected_accounts; regions: one per instance (its for_each key).
+    config's expected_accounts; regions: those of the instances (a region
+    has one instance per batch of OUs).
     """
     listed = {
         summary["account_id"]
         for change in losses
         for summary in change.before.get("stack_instance_summaries") or []
     }
-    regions = len(losses)
+    regions = len({(c.before or c.after or {}).get("region") for c in losses})
     if listed:
         accounts, source = len(listed), "accounts listed in the state"
     elif expected_accounts:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from cdktf import Fn, Precondition, TerraformIterator, TerraformResourceLifecycle, Token
+from cdktf import (
+    Fn,
+    Precondition,
+    TerraformIterator,
+    TerraformLocal,
+    TerraformResourceLifecycle,
+    Token,
+)
 from cdktf_cdktf_provider_aws.cloudformation_stack_set import (
     CloudformationStackSet,
     CloudformationStackSetAutoDeployment,
@@ -22,6 +29,7 @@ from cdktf_cdktf_provider_aws.cloudformation_stack_set_instance import (
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
+from config.rollout import OUS_PER_OPERATION
 from synth.named_stack import DEFAULT_CHILD
 
 
@@ -56,11 +64,17 @@ class Timeouts:
 
 
 class OrganizationStackSet(Construct):
-    """The stack set and its stack set instances, one per region (for_each over the regions).
+    """The stack set and its stack set instances: one per region and batch of at most 50 OUs.
 
-    One for_each resource lists the OUs once, where a resource per region would
-    repeat all of them in every region: with hundreds of OUs that is most of
-    the synthesized Terraform and of the synth time.
+    CreateStackInstances and DeleteStackInstances take at most 50 OUs a call
+    (CloudFormation API Reference, "CreateStackInstances"), so the OUs are
+    split into batches and each batch is an instance resource of its own in
+    every region. The first batch of a region is keyed by the region alone,
+    the others "<region>/<n>", so a growing OU list adds instances and never
+    replaces the existing ones. One for_each resource lists the OUs once, in
+    a local, where a resource per region would repeat them in every region:
+    with hundreds of OUs that is most of the synthesized Terraform and of the
+    synth time.
 
     Auto-deployment gives accounts that join a target OU the stacks without a
     new apply; managed execution lets StackSets queue the per-region
@@ -119,16 +133,22 @@ class OrganizationStackSet(Construct):
             # was never set, so every plan would otherwise try to remove it.
             lifecycle=TerraformResourceLifecycle(ignore_changes=["administration_role_arn"]),
         )
-        each_region = TerraformIterator.from_list(list(regions))
+        batches = ou_batches(organizational_unit_ids)
+        batch_ous = TerraformLocal(self, "ou-batches", batches)
+        each = TerraformIterator.from_map(_instance_keys(regions, len(batches)))
+        region = each.get_string("region")
         self.instances = CloudformationStackSetInstance(
             self,
             "instances",
             provider=provider,
-            for_each=each_region,
+            for_each=each,
             stack_set_name=self.stack_set.name,
             call_as=call_as,
-            region=Token.as_string(each_region.value),
-            deployment_targets=_deployment_targets(organizational_unit_ids, excluded_account_ids),
+            region=region,
+            deployment_targets=_deployment_targets(
+                Token.as_list(Fn.element(batch_ous.as_list, each.get_number("batch"))),
+                excluded_account_ids,
+            ),
             operation_preferences=_instance_preferences(operation_preferences),
             timeouts=CloudformationStackSetInstanceTimeouts(
                 create=timeouts.instances,
@@ -136,9 +156,23 @@ class OrganizationStackSet(Construct):
                 delete=timeouts.instances,
             ),
             lifecycle=TerraformResourceLifecycle(
-                precondition=[_region_is_ready(ready_regions, Token.as_string(each_region.key))]
+                precondition=[_region_is_ready(ready_regions, region)]
             ),
         )
+
+
+def ou_batches(organizational_unit_ids: Sequence[str]) -> list[list[str]]:
+    """The OUs in lists of at most OUS_PER_OPERATION, in the config's order."""
+    ous = list(organizational_unit_ids)
+    return [ous[i : i + OUS_PER_OPERATION] for i in range(0, len(ous), OUS_PER_OPERATION)]
+
+
+def _instance_keys(regions: Sequence[str], batch_count: int) -> dict[str, dict]:
+    return {
+        (region if batch == 0 else f"{region}/{batch + 1}"): {"region": region, "batch": batch}
+        for region in regions
+        for batch in range(batch_count)
+    }
 
 
 def _region_is_ready(ready_regions: Sequence[str], region: str) -> Precondition:
@@ -148,7 +182,7 @@ def _region_is_ready(ready_regions: Sequence[str], region: str) -> Precondition:
     return Precondition(
         condition=Fn.contains(list(ready_regions), region),
         error_message=(
-            "Region ${each.key} has no session log destination and key replica in the "
+            "Region ${each.value.region} has no session log destination and key replica in the "
             "log-archive state yet: apply the log-archive stack first "
             "(make deploy STACKS=log-archive), then plan this stack again."
         ),
