@@ -20,6 +20,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from config.models import SessionLogsConfig
+from config.regions import COMMERCIAL_REGIONS, RDP_RECORDING_REGIONS
 from project import PROJECT_ROOT
 
 REFERENCE = PROJECT_ROOT / "docs" / "configuration.md"
@@ -41,7 +42,30 @@ def render() -> str:
     sections = [_HEADER]
     for model, paths in _models_in_reading_order(SessionLogsConfig):
         sections.append(_section(model, paths))
+    sections.append(_regions_section())
     return "\n".join(sections)
+
+
+def _regions_section() -> str:
+    accepted = ", ".join(f"`{r}`" for r in COMMERCIAL_REGIONS)
+    recording = ", ".join(f"`{r}`" for r in RDP_RECORDING_REGIONS)
+    return f"""## Regions
+
+Every region field accepts these {len(COMMERCIAL_REGIONS)} commercial regions: {accepted}.
+
+RDP recording is configured in these {len(RDP_RECORDING_REGIONS)}: {recording}.
+Elsewhere the member stacks log sessions and leave RDP recording out.
+
+How the project knows: both lists are the CloudFormation resource
+specifications cfn-lint ships per region (config/regions.py). A region is
+accepted when cfn-lint can check the member template against it; RDP
+recording is configured where the specification has
+`AWS::SSMGuiConnect::Preferences`, the resource type of the recording
+preferences. That is a proxy: the ssm-guiconnect API could reach a region
+before its resource type does, which only AWS can show. tests/test_regions.py fails when a cfn-lint upgrade changes
+either list. Regions of other partitions (China, GovCloud, ISO) are refused:
+every ARN and service principal the project writes is a commercial one.
+"""
 
 
 def _models_in_reading_order(root: type[BaseModel]) -> list[tuple[type[BaseModel], list[str]]]:

@@ -97,5 +97,5 @@ def region_problem(region: str) -> str | None:
             )
     return (
         f"{region} is not a commercial region this project can lint templates for; "
-        "docs/regions.md lists them"
+        "docs/configuration.md#regions lists them"
     )
