@@ -7,6 +7,7 @@ docs/configuration.md, which config/reference.py renders from these models.
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -215,6 +216,12 @@ class DeliveryConfig(StrictModel):
         ge=60,
         le=900,
         description="Firehose buffer interval: zero buffering is not available with dynamic partitioning; 900 is the API maximum.",
+    )
+    accounts_per_stream: int = Field(
+        400,
+        ge=1,
+        le=5000,
+        description="Member accounts per Firehose stream, which writes one S3 partition per account: a stream allows 500 active partitions unless AWS raised its quota (up to 5,000), so keep headroom. Each region gets `ceil(stack_set.expected_accounts / accounts_per_stream)` streams and destinations, and each account sends to one of them by its id.",
     )
 
 
@@ -458,6 +465,17 @@ class SessionLogsConfig(StrictModel):
         """
         regions = self.deployment_regions
         return self.home_region if self.home_region in regions else regions[0]
+
+    @property
+    def delivery_streams_per_region(self) -> int:
+        """Streams (and destinations) per deployment region, so no stream runs out of partitions.
+
+        Firehose allows a stream 500 active partitions by default, and more
+        can be had only by more streams beyond 5,000 (Firehose developer guide,
+        "Buffer data for dynamic partitioning"); the processor makes one
+        partition per account.
+        """
+        return math.ceil(self.stack_set.expected_accounts / self.delivery.accounts_per_stream)
 
     @property
     def deployment_regions(self) -> list[str]:

@@ -21,8 +21,11 @@ class Names:
     # Log groups of the project's own functions and streams, in every account;
     # the key policy lets CloudWatch Logs encrypt them by this prefix.
     operations_log_group_prefix = f"/{prefix}/"
-    # One destination per region, each in its region: the same name everywhere,
-    # so a member template builds the ARN from the region it runs in.
+    # Destinations and streams per region, each in its region: the same names
+    # everywhere, so a member template builds the ARN from the region it runs
+    # in. Stream n of a region (counting from 1) is the first one's name with
+    # "-<n>" appended, from n = 2: shard_suffix says how, and the member's
+    # runtime/session_log_group.py picks the destination by the same rule.
     log_destination = prefix
     # Top-level folders of the central bucket that Firehose writes to.
     session_log_folder = "session-manager"
@@ -38,9 +41,17 @@ class Names:
         self._log_archive_account = log_archive_account_id
         self._home_region = home_region
 
-    def delivery_stream(self, region: str) -> str:
-        """The Firehose stream (in the home region) for the session logs of one region."""
-        return f"{self.prefix}-{region}"
+    @staticmethod
+    def shard_suffix(shard: int) -> str:
+        """What the names of the stream and destination with index `shard` (from 0) end in."""
+        return "" if shard == 0 else f"-{shard + 1}"
+
+    def delivery_stream(self, region: str, shard: int = 0) -> str:
+        """A Firehose stream (in the home region) for the session logs of one region."""
+        return f"{self.prefix}-{region}{self.shard_suffix(shard)}"
+
+    def log_destination_name(self, shard: int = 0) -> str:
+        return f"{self.log_destination}{self.shard_suffix(shard)}"
 
     def destination_role(self, region: str) -> str:
         """IAM is global: each region's destination role carries the region in its name."""
@@ -49,18 +60,19 @@ class Names:
     # ARNs of what the log archive stack names itself, in the formats of the
     # Service Authorization Reference: a plan shows them before the resources
     # exist, where a reference would read "known after apply".
-    def delivery_stream_arn(self, region: str) -> str:
+    def delivery_stream_arn(self, region: str, shard: int = 0) -> str:
         return (
             f"arn:aws:firehose:{self._home_region}:{self._log_archive_account}:"
-            f"deliverystream/{self.delivery_stream(region)}"
+            f"deliverystream/{self.delivery_stream(region, shard)}"
         )
 
     def destination_role_arn(self, region: str) -> str:
         return f"arn:aws:iam::{self._log_archive_account}:role/{self.destination_role(region)}"
 
-    def log_destination_arn(self, region: str) -> str:
+    def log_destination_arn(self, region: str, shard: int = 0) -> str:
         return (
-            f"arn:aws:logs:{region}:{self._log_archive_account}:destination:{self.log_destination}"
+            f"arn:aws:logs:{region}:{self._log_archive_account}:destination:"
+            f"{self.log_destination_name(shard)}"
         )
 
     def local_state_file(self, stack: str) -> str:

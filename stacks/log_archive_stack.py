@@ -87,6 +87,7 @@ class LogArchiveStack(NamedStack):
             key_arn=self.key.primary_arn,
             buffering_size_mib=config.delivery.buffering_size_mib,
             buffering_interval_seconds=config.delivery.buffering_interval_seconds,
+            streams_per_region=config.delivery_streams_per_region,
         )
         self.bucket_name: str = self.bucket.name
         self.bucket_owner: str = deploying_account_id(
@@ -96,17 +97,19 @@ class LogArchiveStack(NamedStack):
         self.member_ready_regions = self._member_ready_regions()
 
     def _member_ready_regions(self) -> list[str]:
-        """Regions with both a destination and a key: where member stacks can deliver.
+        """Regions with every destination and a key: where member stacks can deliver.
 
         One local, so the member-stackset stack reads one cross-stack output
         whose value is what this stack's last apply created: a region added
         to the config is missing from it until this stack is applied again
         (an output per ARN would fail that plan as a missing attribute).
         """
-        destination_regions = [_arn_region(arn) for arn in self.delivery.destination_arns]
         key_regions = [_arn_region(key.arn) for key in self.key.keys]
+        destination_regions = [
+            [_arn_region(arn) for arn in arns] for arns in self.delivery.destination_arns.values()
+        ]
         ready = TerraformLocal(
-            self, "member-ready-regions", Fn.setintersection(destination_regions, [key_regions])
+            self, "member-ready-regions", Fn.setintersection(key_regions, destination_regions)
         )
         return ready.as_list
 

@@ -80,6 +80,7 @@ def test_defaults_apply_to_omitted_settings(tmp_path):
     assert preferences.max_concurrent == {"max_concurrent_count": 100}
     assert preferences.failure_tolerance == {"failure_tolerance_count": 10}
     assert config.stack_set.expected_accounts == 500
+    assert (config.delivery.accounts_per_stream, config.delivery_streams_per_region) == (400, 2)
     assert config.tags == {}
 
 
@@ -163,6 +164,8 @@ def test_excluded_regions_get_no_deployment_but_keep_their_key():
         ({"delivery": {"buffering_size_mib": 5}}, "delivery.buffering_size_mib: Input should be greater than or equal to 64 (got 5)"),
         ({"delivery": {"buffering_interval_seconds": 0}}, "delivery.buffering_interval_seconds: Input should be greater than or equal to 60 (got 0)"),
         ({"delivery": {"buffering_interval_seconds": 901}}, "delivery.buffering_interval_seconds: Input should be less than or equal to 900 (got 901)"),
+        ({"delivery": {"accounts_per_stream": 0}}, "delivery.accounts_per_stream: Input should be greater than or equal to 1 (got 0)"),
+        ({"delivery": {"accounts_per_stream": 5001}}, "delivery.accounts_per_stream: Input should be less than or equal to 5000 (got 5001)"),
         ({"exclusions": {"accounts": ["123456789012"]}}, "exclusions.accounts: unknown setting"),
         ({"exclusions": {"account_ids": ["1234"]}}, "exclusions.account_ids[0]: expected a 12-digit AWS account id in quotes (got '1234')"),
         ({"exclusions": {"account_ids": ["123456789012", "123456789012"]}}, "exclusions.account_ids: lists 123456789012 more than once"),

@@ -64,6 +64,7 @@ def test_parameters_come_from_the_log_archive_state_and_the_config(three_region_
         "IdleSessionTimeout": "15",
         "MaxSessionDuration": "120",
         "LogRetentionDays": "30",
+        "DeliveryStreamsPerRegion": "1",
     }
 
 
@@ -83,7 +84,7 @@ def test_log_archive_exports_what_the_stack_set_reads(three_region_synth):
     }
 
 
-def test_log_archive_counts_a_region_ready_once_its_destination_and_key_exist(
+def test_log_archive_counts_a_region_ready_once_its_destinations_and_key_exist(
     three_region_synth,
 ):
     ready = three_region_synth.stack("log-archive")["locals"]["member_ready_regions"]
@@ -99,7 +100,7 @@ def test_log_archive_counts_a_region_ready_once_its_destination_and_key_exist(
             "aws_kms_replica_key.session_log_key_replica_ap_southeast_2",
         )
     )
-    assert ready == f"${{setintersection([{destinations}], [{keys}])}}"
+    assert ready == f"${{setintersection([{keys}], [{destinations}])}}"
 
 
 def test_stack_set_instances_refuse_a_region_the_log_archive_has_not_made_ready(

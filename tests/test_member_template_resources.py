@@ -28,6 +28,8 @@ def test_log_group_is_created_or_adopted_keyed_kept_and_subscribed(default_templ
             "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${LogArchiveAccountId}"
             ":destination:central-session-logs"
         },
+        "DestinationCount": {"Ref": "DeliveryStreamsPerRegion"},
+        "AccountId": {"Ref": "AWS::AccountId"},
         "RoleArn": {"Fn::GetAtt": ["SessionLogSubscriptionRole", "Arn"]},
     }
 

@@ -10,10 +10,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from components.session_log_delivery.runtime import session_log_processor
+from config.models import SessionLogsConfig
 from stacks.registry import LOG_ARCHIVE_STACK
 from synth.lambda_package import reproducible_zip
+from tests.support.configs import DEFAULT_CONFIG
 from tests.support.policies import statements_by_sid
 
 STACK = LOG_ARCHIVE_STACK
@@ -29,15 +32,37 @@ DESTINATION_ROLES = "session_log_delivery_destination_roles"
 DESTINATION_ROLE_POLICIES = "session_log_delivery_destination_role_policies"
 
 
-def address(region: str, part: str = "") -> str:
-    """The address of a destination (or its `part`), a resource of its own per region."""
+def address(region: str, part: str = "", shard: int = 0) -> str:
+    """The address of a destination (or its `part`), a resource of its own per region and shard."""
     suffix = f"_{part}" if part else ""
-    return f"session_log_delivery_{region.replace('-', '_')}{suffix}"
+    numbered = f"_{shard + 1}" if shard else ""
+    return f"session_log_delivery_{region.replace('-', '_')}{numbered}{suffix}"
 
 
-def instance_of(resource: dict, region: str):
-    """`resource` as Terraform expands it for one region: each.key becomes the region."""
-    return json.loads(json.dumps(resource).replace("${each.key}", region))
+def instance_of(resource: dict, key: str, **values: str):
+    """`resource` as Terraform expands it for one for_each key and its values."""
+    text = json.dumps(resource).replace("${each.key}", key)
+    for name, value in values.items():
+        text = text.replace(f"${{each.value.{name}}}", value)
+    return json.loads(text)
+
+
+def stream_key(region: str, shard: int = 0) -> str:
+    return region if shard == 0 else f"{region}/{shard + 1}"
+
+
+def stream_instance(synth, region: str, shard: int = 0) -> dict:
+    stream = synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS)
+    key = stream_key(region, shard)
+    return instance_of(stream, key, **stream["for_each"][key])
+
+
+def every_stream(config) -> list[tuple[str, int]]:
+    return [
+        (region, shard)
+        for region in config.deployment_regions
+        for shard in range(config.delivery_streams_per_region)
+    ]
 
 
 def keyed_by_regions(regions: list[str]) -> str:
@@ -55,15 +80,17 @@ def test_every_deployment_region_has_a_destination_in_that_region(request, synth
     synth = request.getfixturevalue(synth_name)
     config = synth.config
     destinations = synth.resources(STACK, "aws_cloudwatch_log_destination")
-    assert set(destinations) == {address(r) for r in config.deployment_regions}
-    for region in config.deployment_regions:
-        destination = destinations[address(region)]
+    assert set(destinations) == {address(r, shard=s) for r, s in every_stream(config)}
+    for region, shard in every_stream(config):
+        destination = destinations[address(region, shard=shard)]
         provider = "aws" if region == config.home_region else f"aws.{region}"
         assert destination["provider"] == provider
-        assert destination["name"] == "central-session-logs"
+        suffix = f"-{shard + 1}" if shard else ""
+        assert destination["name"] == f"central-session-logs{suffix}"
         account, home = config.log_archive.account_id, config.home_region
         assert destination["target_arn"] == (
-            f"arn:aws:firehose:{home}:{account}:deliverystream/central-session-logs-{region}"
+            f"arn:aws:firehose:{home}:{account}:deliverystream/"
+            f"central-session-logs-{region}{suffix}"
         )
         assert destination["role_arn"] == (
             f"arn:aws:iam::{account}:role/central-session-logs-destination-{region}"
@@ -81,13 +108,20 @@ def test_every_deployment_region_has_a_destination_in_that_region(request, synth
 def test_home_region_resources_have_an_instance_per_deployment_region(request, synth_name):
     synth = request.getfixturevalue(synth_name)
     regions = keyed_by_regions(synth.config.deployment_regions)
+    streams = {
+        stream_key(region, shard): {
+            "region": region,
+            "name": f"central-session-logs-{region}{f'-{shard + 1}' if shard else ''}",
+        }
+        for region, shard in every_stream(synth.config)
+    }
     log_streams = synth.resources(STACK, "aws_cloudwatch_log_stream")
-    assert log_streams[ERROR_LOG_STREAMS]["for_each"] == regions
+    assert log_streams[ERROR_LOG_STREAMS]["for_each"] == streams
+    stream = synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS)
+    assert stream["for_each"] == streams
     roles = synth.resources(STACK, "aws_iam_role")
     assert roles[DESTINATION_ROLES]["for_each"] == regions
-    # Chained for_each: one stream per error log stream, one policy per role.
-    stream = synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS)
-    assert stream["for_each"] == f"${{aws_cloudwatch_log_stream.{ERROR_LOG_STREAMS}}}"
+    # Chained for_each: one policy per role.
     policy = synth.resource(STACK, "aws_iam_role_policy", DESTINATION_ROLE_POLICIES)
     assert policy["for_each"] == f"${{aws_iam_role.{DESTINATION_ROLES}}}"
 
@@ -144,32 +178,29 @@ def test_destination_role_trusts_only_cloudwatch_logs_of_its_region_for_the_orga
         ]
 
 
-def test_destination_role_may_only_put_records_into_its_regions_stream(three_region_synth):
-    for region in three_region_synth.config.deployment_regions:
+def test_destination_role_may_only_put_records_into_its_regions_streams(every_option_synth):
+    for region in every_option_synth.config.deployment_regions:
         policy = instance_of(
-            three_region_synth.resource(STACK, "aws_iam_role_policy", DESTINATION_ROLE_POLICIES),
+            every_option_synth.resource(STACK, "aws_iam_role_policy", DESTINATION_ROLE_POLICIES),
             region,
         )
         assert policy["role"] == "${each.value.id}"  # the role of the same region
+        stream_arn = (
+            f"arn:aws:firehose:us-east-1:555555555555:deliverystream/central-session-logs-{region}"
+        )
         assert document(policy, "policy")["Statement"] == [
             {
-                "Sid": "PutRecordsIntoTheRegionsStream",
+                "Sid": "PutRecordsIntoTheRegionsStreams",
                 "Effect": "Allow",
                 "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
-                "Resource": (
-                    "arn:aws:firehose:eu-west-1:333333333333:"
-                    f"deliverystream/central-session-logs-{region}"
-                ),
+                "Resource": [stream_arn, f"{stream_arn}-2", f"{stream_arn}-3"],
             }
         ]
 
 
 def test_streams_live_next_to_the_bucket_and_encrypt_with_the_central_key(three_region_synth):
     for region in three_region_synth.config.deployment_regions:
-        stream = instance_of(
-            three_region_synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS),
-            region,
-        )
+        stream = stream_instance(three_region_synth, region)
         assert stream["name"] == f"central-session-logs-{region}"
         assert stream["provider"] == "aws"  # the home region, where the bucket is
         assert stream["server_side_encryption"] == {
@@ -185,10 +216,7 @@ def test_streams_live_next_to_the_bucket_and_encrypt_with_the_central_key(three_
 
 def test_objects_are_partitioned_by_account_and_region_with_an_error_prefix(three_region_synth):
     for region in three_region_synth.config.deployment_regions:
-        s3 = instance_of(
-            three_region_synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS),
-            region,
-        )["extended_s3_configuration"]
+        s3 = stream_instance(three_region_synth, region)["extended_s3_configuration"]
         day = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/"
         assert s3["prefix"] == f"session-manager/!{{partitionKeyFromLambda:account}}/{region}/{day}"
         assert s3["error_output_prefix"] == (
@@ -200,10 +228,9 @@ def test_objects_are_partitioned_by_account_and_region_with_an_error_prefix(thre
 
 def test_the_processor_turns_records_into_transcripts_in_small_batches(three_region_synth):
     for region in three_region_synth.config.deployment_regions:
-        processing = instance_of(
-            three_region_synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS),
-            region,
-        )["extended_s3_configuration"]["processing_configuration"]
+        processing = stream_instance(three_region_synth, region)["extended_s3_configuration"][
+            "processing_configuration"
+        ]
         assert processing == {
             "enabled": True,
             "processors": [
@@ -229,16 +256,16 @@ def test_buffering_follows_the_config(request, synth_name, size, interval):
         assert (s3["buffering_size"], s3["buffering_interval"]) == (size, interval)
 
 
-def test_delivery_errors_are_logged_per_region(three_region_synth):
-    log_streams = three_region_synth.resources(STACK, "aws_cloudwatch_log_stream")
-    for region in three_region_synth.config.deployment_regions:
-        assert instance_of(log_streams[ERROR_LOG_STREAMS], region)["name"] == region
-        logging = instance_of(
-            three_region_synth.resource(STACK, "aws_kinesis_firehose_delivery_stream", STREAMS),
-            region,
-        )["extended_s3_configuration"]["cloudwatch_logging_options"]
+def test_delivery_errors_are_logged_per_stream(every_option_synth):
+    log_streams = every_option_synth.resources(STACK, "aws_cloudwatch_log_stream")
+    for region, shard in every_stream(every_option_synth.config):
+        key = stream_key(region, shard)
+        assert instance_of(log_streams[ERROR_LOG_STREAMS], key)["name"] == key
+        logging = stream_instance(every_option_synth, region, shard)["extended_s3_configuration"][
+            "cloudwatch_logging_options"
+        ]
         assert logging["enabled"] is True
-        assert logging["log_stream_name"] == "${each.value.name}"  # the region's log stream
+        assert logging["log_stream_name"] == key  # the stream's own log stream
 
 
 def test_firehose_role_trusts_firehose_of_the_log_archive_account_only(three_region_synth):
@@ -345,3 +372,16 @@ def test_packages_are_reproducible_byte_for_byte():
     files = {"b.py": b"print('b')\n", "a.py": b"print('a')\n"}
     assert reproducible_zip(files) == reproducible_zip(dict(reversed(files.items())))
     assert reproducible_zip(files) != reproducible_zip({**files, "a.py": b"print('A')\n"})
+
+
+@pytest.mark.parametrize(
+    ("expected_accounts", "accounts_per_stream", "streams"),
+    [(1, 400, 1), (400, 400, 1), (401, 400, 2), (5000, 400, 13), (5000, 5000, 1)],
+)
+def test_each_region_gets_enough_streams_for_its_accounts(
+    expected_accounts, accounts_per_stream, streams
+):
+    settings = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    settings["stack_set"]["expected_accounts"] = expected_accounts
+    settings["delivery"] = {"accounts_per_stream": accounts_per_stream}
+    assert SessionLogsConfig.model_validate(settings).delivery_streams_per_region == streams

@@ -26,6 +26,8 @@ PROPERTIES = {
     "RetentionInDays": "400",
     "FilterName": FILTER,
     "DestinationArn": DESTINATION,
+    "DestinationCount": "1",
+    "AccountId": "123456789012",
     "RoleArn": ROLE,
 }
 ROLE_NOT_VISIBLE_YET = ClientError(
@@ -156,3 +158,20 @@ def test_delete_after_a_failed_create_leaves_the_group_alone(how, cloudformation
     answer = cloudformation.invoke(handler, "Delete", PROPERTIES, PhysicalResourceId="Resource")
     assert answer["Status"] == "SUCCESS"
     assert stored_group() == EXPECTED
+
+
+@pytest.mark.parametrize("count", [1, 2, 13])
+def test_each_account_picks_the_destination_the_log_archive_names_for_its_shard(how, count):
+    from config.names import Names
+
+    handler = load_handler("session_log_group", how)
+    names = Names(log_archive_account_id="111111111111", home_region="us-east-1", bucket=None)
+    picked = set()
+    for account in range(123456789012, 123456789012 + 50):
+        shard = account % count
+        arn = handler.destination_arn(
+            {**PROPERTIES, "DestinationCount": str(count), "AccountId": str(account)}
+        )
+        assert arn == names.log_destination_arn("us-east-1", shard)
+        picked.add(arn)
+    assert len(picked) == count

@@ -21,6 +21,7 @@ from components.member_template.lambda_functions import (
     function_resources,
 )
 from components.member_template.parameters import (
+    DELIVERY_STREAMS_PER_REGION,
     IDLE_SESSION_TIMEOUT,
     INSTANCE_ROLE_NAMES,
     LOG_ARCHIVE_ACCOUNT_ID,
@@ -232,11 +233,14 @@ def _session_log_group(names: Names) -> dict:
             "RetentionInDays": ref(LOG_RETENTION),
             "KmsKeyId": REGIONAL_KEY_ARN,
             "FilterName": names.member_subscription_filter,
-            # The log archive has one destination per region, all with the same name.
+            # The region's first destination; the handler picks this account's
+            # among the region's DeliveryStreamsPerRegion by the account id.
             "DestinationArn": sub(
                 f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{{LOG_ARCHIVE_ACCOUNT_ID}}}"
-                f":destination:{names.log_destination}"
+                f":destination:{names.log_destination_name()}"
             ),
+            "DestinationCount": ref(DELIVERY_STREAMS_PER_REGION),
+            "AccountId": ref("AWS::AccountId"),
             "RoleArn": SUBSCRIPTION_ROLE_ARN,
         },
     }

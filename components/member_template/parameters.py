@@ -32,6 +32,7 @@ S3_LOG_BUCKET = "S3LogBucketName"
 S3_LOG_KEY_PREFIX = "S3LogKeyPrefix"
 S3_LOG_BUCKET_KEY_ARN = "S3LogBucketKeyArn"
 INSTANCE_ROLE_NAMES = "InstanceRoleNames"
+DELIVERY_STREAMS_PER_REGION = "DeliveryStreamsPerRegion"
 
 # Multi-Region keys all have ids of this form (KMS developer guide, "Multi-Region key ids").
 MULTI_REGION_KEY_ID_PATTERN = "mrk-[0-9a-f]{32}"
@@ -58,6 +59,14 @@ def template_parameters(
     """Every parameter the template declares, in the order the stack set lists their values."""
     return {
         **_log_archive_parameters(log_archive),
+        DELIVERY_STREAMS_PER_REGION: TemplateParameter(
+            {
+                "Type": "Number",
+                "MinValue": 1,
+                "Description": "Destinations of the log archive in each region; each account sends to one",
+            },
+            str(config.delivery_streams_per_region),
+        ),
         **_session_parameters(config),
         **_s3_logging_parameters(config),
         **_instance_role_parameters(config),

@@ -193,6 +193,7 @@ class SessionLogDelivery(Construct):
         key_arn: str,
         buffering_size_mib: int,
         buffering_interval_seconds: int,
+        streams_per_region: int,
     ) -> None:
         super().__init__(scope, id)
         self._home = providers.home
@@ -211,48 +212,71 @@ class SessionLogDelivery(Construct):
             buffering_interval_seconds=buffering_interval_seconds,
         )
         each_region = TerraformIterator.from_list(regions)
-        streams = self._streams(firehose, each_region)
-        role_policies = self._destination_roles(each_region)
+        streams = self._streams(firehose, self._stream_keys(regions, streams_per_region))
+        role_policies = self._destination_roles(each_region, streams_per_region)
         # CloudWatch Logs sends a test record through the role into the
         # stream when it creates the destination, so both must work first.
-        self.destination_arns: list[str] = [
-            self._destination(
-                region, provider=providers.in_region(region), depends_on=[streams, role_policies]
-            )
+        self.destination_arns: dict[int, list[str]] = {
+            shard: [
+                self._destination(
+                    region,
+                    shard,
+                    provider=providers.in_region(region),
+                    depends_on=[streams, role_policies],
+                )
+                for region in regions
+            ]
+            for shard in range(streams_per_region)
+        }
+
+    def _stream_keys(self, regions: list[str], streams_per_region: int) -> dict[str, dict]:
+        """Each stream's for_each key and values; a region's first is keyed by the region alone.
+
+        So the first stream keeps its address when a region gets more.
+        """
+        return {
+            (region if shard == 0 else f"{region}/{shard + 1}"): {
+                "region": region,
+                "name": self._names.delivery_stream(region, shard),
+            }
             for region in regions
-        ]
+            for shard in range(streams_per_region)
+        }
 
     def _streams(
-        self, firehose: SharedStreamResources, each_region: TerraformIterator
+        self, firehose: SharedStreamResources, keys: dict[str, dict]
     ) -> KinesisFirehoseDeliveryStream:
-        region = Token.as_string(each_region.key)
+        each_stream = TerraformIterator.from_map(keys)
+        # Each stream logs its delivery errors to a log stream named after its key.
         error_log_streams = CloudwatchLogStream(
             self,
             "error-log-streams",
             provider=self._home,
-            for_each=each_region,
-            name=region,
+            for_each=each_stream,
+            name=Token.as_string(each_stream.key),
             log_group_name=firehose.error_log_group_name,
         )
-        each_error_log_stream = TerraformIterator.from_resources(error_log_streams)
         return KinesisFirehoseDeliveryStream(
             self,
             "streams",
             provider=self._home,
-            for_each=each_error_log_stream,
-            name=self._names.delivery_stream(region),
+            for_each=each_stream,
+            name=each_stream.get_string("name"),
             destination="extended_s3",
             server_side_encryption=KinesisFirehoseDeliveryStreamServerSideEncryption(
                 enabled=True, key_type="CUSTOMER_MANAGED_CMK", key_arn=firehose.key_arn
             ),
             extended_s3_configuration=firehose.s3_configuration(
-                region=region, log_stream_name=each_error_log_stream.get_string("name")
+                region=each_stream.get_string("region"),
+                log_stream_name=Token.as_string(each_stream.key),
             ),
-            # Firehose checks at creation that it can use the role.
-            depends_on=[firehose.role_policy],
+            # Firehose checks at creation that it can use the role and the log stream.
+            depends_on=[firehose.role_policy, error_log_streams],
         )
 
-    def _destination_roles(self, each_region: TerraformIterator) -> IamRolePolicy:
+    def _destination_roles(
+        self, each_region: TerraformIterator, streams_per_region: int
+    ) -> IamRolePolicy:
         region = Token.as_string(each_region.key)
         roles = IamRole(
             self,
@@ -276,35 +300,39 @@ class SessionLogDelivery(Construct):
             name="put-records-into-stream",
             policy=render_policy(
                 policies.destination_role_permissions_document(
-                    delivery_stream_arn=self._names.delivery_stream_arn(region)
+                    delivery_stream_arns=[
+                        self._names.delivery_stream_arn(region, shard)
+                        for shard in range(streams_per_region)
+                    ]
                 )
             ),
         )
 
     def _destination(
-        self, region: str, *, provider: AwsProvider, depends_on: list[TerraformResource]
+        self, region: str, shard: int, *, provider: AwsProvider, depends_on: list[TerraformResource]
     ) -> str:
-        """The region's destination and its access policy; returns the destination's ARN."""
+        """A destination of the region and its access policy; returns the destination's ARN."""
         # By ARN rather than by reference: the plan shows them, and a region
         # costs no jsii calls to look up an instance of a for_each resource.
+        construct_id = f"{region}{self._names.shard_suffix(shard)}"
+        destination_arn = self._names.log_destination_arn(region, shard)
         destination = CloudwatchLogDestination(
             self,
-            region,
+            construct_id,
             provider=provider,
-            name=self._names.log_destination,
+            name=self._names.log_destination_name(shard),
             role_arn=self._names.destination_role_arn(region),
-            target_arn=self._names.delivery_stream_arn(region),
+            target_arn=self._names.delivery_stream_arn(region, shard),
             depends_on=depends_on,
         )
         CloudwatchLogDestinationPolicy(
             self,
-            f"{region}-access-policy",
+            f"{construct_id}-access-policy",
             provider=provider,
-            destination_name=self._names.log_destination,
+            destination_name=self._names.log_destination_name(shard),
             access_policy=render_policy(
                 policies.destination_access_policy_document(
-                    destination_arn=self._names.log_destination_arn(region),
-                    organization_id=self._organization_id,
+                    destination_arn=destination_arn, organization_id=self._organization_id
                 )
             ),
             depends_on=[destination],

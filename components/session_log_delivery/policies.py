@@ -47,15 +47,15 @@ def destination_role_trust_document(*, region: str, organization_id: str) -> Pol
     )
 
 
-def destination_role_permissions_document(*, delivery_stream_arn: str) -> PolicyDocument:
+def destination_role_permissions_document(*, delivery_stream_arns: list[str]) -> PolicyDocument:
     # The guide's example allows firehose:* on every stream; putting records
-    # into the region's own stream is all CloudWatch Logs does.
+    # into the region's own streams is all CloudWatch Logs does.
     return policy_document(
         {
-            "Sid": "PutRecordsIntoTheRegionsStream",
+            "Sid": "PutRecordsIntoTheRegionsStreams",
             "Effect": "Allow",
             "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
-            "Resource": delivery_stream_arn,
+            "Resource": delivery_stream_arns,
         }
     )
 

@@ -8,6 +8,12 @@ or an account that ran the template of the article the project grew from
 this handler adopts the group and brings it to the template's key, retention
 and subscription. Delete removes the subscription and keeps the group.
 
+A region of the log archive has DestinationCount destinations, so that no
+Firehose stream behind them writes more account partitions than its quota
+allows; an account sends to the one its id picks. Destination n (from 1) is
+the first one's ARN with "-<n>" appended from n = 2, as config/names.py
+(Names.shard_suffix) names them.
+
 CloudWatch Logs checks the subscription's role the moment the filter is put,
 seconds after IAM created it, and answers with errors that mean "not yet
 visible" (hashicorp/terraform-provider-aws #29737, #43660, #48088). The
@@ -78,7 +84,7 @@ def subscribe(logs, name, properties):
                 logGroupName=name,
                 filterName=properties["FilterName"],
                 filterPattern="",
-                destinationArn=properties["DestinationArn"],
+                destinationArn=destination_arn(properties),
                 roleArn=properties["RoleArn"],
             )
             return
@@ -88,6 +94,13 @@ def subscribe(logs, name, properties):
             logger.info("subscription role not usable yet, retrying in %s s: %s", delay, error)
         time.sleep(delay)
         delay = min(delay * 2, LONGEST_RETRY_SECONDS)
+
+
+def destination_arn(properties):
+    """The account's destination: its id modulo the number of destinations picks it."""
+    shard = int(properties["AccountId"]) % int(properties["DestinationCount"])
+    first = properties["DestinationArn"]
+    return first if shard == 0 else f"{first}-{shard + 1}"
 
 
 def is_propagation_error(error):
