@@ -22,6 +22,7 @@ import yaml
 from config import load_config
 from stacks.registry import STACKS_IN_DEPLOY_ORDER
 from tests.e2e.emulator import running_emulator
+from tests.e2e.recorded_calls import RecordedCalls
 from tests.e2e.support import (
     EMULATOR_ENVIRONMENT,
     HOME_REGION,
@@ -34,13 +35,31 @@ from tests.e2e.support import (
     cdktf_deploy,
     destroy_log_archive,
     emulator_config,
+    give_account_its_own_state,
     second_plan,
 )
+from tests.support.guiconnect import GuiConnectStandIn, guiconnect_stand_in
 
 
 @pytest.fixture(scope="session")
-def emulator(terraform_cli_config) -> Iterator[str]:
-    with pytest.MonkeyPatch.context() as env, running_emulator() as url:
+def guiconnect() -> Iterator[GuiConnectStandIn]:
+    """ssm-guiconnect, which moto lacks (tests/support/guiconnect.py)."""
+    with guiconnect_stand_in() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture(scope="session")
+def recorded_calls() -> RecordedCalls:
+    """The calls each stack's apply makes, per account (tests/e2e/recorded_calls.py)."""
+    return RecordedCalls()
+
+
+@pytest.fixture(scope="session")
+def emulator(terraform_cli_config, guiconnect, recorded_calls) -> Iterator[str]:
+    with (
+        pytest.MonkeyPatch.context() as env,
+        running_emulator(guiconnect, recorded_calls) as url,
+    ):
         for name, value in EMULATOR_ENVIRONMENT.items():
             env.setenv(name, value)
         for name in UNSET_VARIABLES:
@@ -82,7 +101,9 @@ def organization(emulator) -> Organization:
 
 
 @pytest.fixture(scope="session")
-def deployment(emulator, organization, terraform_cli_config, tmp_path_factory) -> Deployment:
+def deployment(
+    emulator, organization, guiconnect, recorded_calls, terraform_cli_config, tmp_path_factory
+) -> Deployment:
     from stacks.app import synthesize
 
     s3 = boto3.client("s3", region_name=HOME_REGION, endpoint_url=emulator)
@@ -96,8 +117,10 @@ def deployment(emulator, organization, terraform_cli_config, tmp_path_factory) -
     outdir = workdir / "cdktf.out"
     synthesize(config, outdir)
     deployed = Deployment(emulator, organization, config, config_file, outdir, terraform_cli_config)
+    give_account_its_own_state(deployed, guiconnect)
     for stack in STACKS_IN_DEPLOY_ORDER:
-        deployed.first_plans[stack] = apply(deployed, stack)
+        with recorded_calls.applying(stack):
+            deployed.first_plans[stack] = apply(deployed, stack)
     return deployed
 
 

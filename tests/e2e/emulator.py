@@ -23,21 +23,42 @@ from moto.kms.models import kms_backends
 from moto.kms.responses import KmsResponse
 from moto.server import ThreadedMotoServer
 
+from tests.e2e.custom_resources import LambdaRuntime, custom_resource_class
+from tests.e2e.recorded_calls import RecordedCalls, record_calls
+from tests.support.custom_resources import cloudformation_stand_in
+from tests.support.guiconnect import GuiConnectStandIn
+from tests.support.moto_logs import close_logs_gaps
+
 LOOPBACK = "127.0.0.1"
 
 
 @contextmanager
-def running_emulator() -> Iterator[str]:
-    """Yields the emulator's URL; the server stops and the patches go, whatever happens."""
-    with pytest.MonkeyPatch.context() as patches:
+def running_emulator(guiconnect: GuiConnectStandIn, recorded: RecordedCalls) -> Iterator[str]:
+    """Yields the emulator's URL; the server stops and the patches go, whatever happens.
+
+    Custom resources run their handlers, which call the emulator and, for
+    ssm-guiconnect (which moto lacks), `guiconnect`; `recorded` gets the calls.
+    """
+    with (
+        pytest.MonkeyPatch.context() as patches,
+        cloudformation_stand_in() as response_url,
+    ):
         _close_moto_gaps(patches)
+        record_calls(patches, recorded)
         # One line per request would bury terraform's own output in failure reports.
         patches.setattr(logging.getLogger("werkzeug"), "level", logging.WARNING)
         server = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)
         server.start()
         try:
             host, port = server.get_host_and_port()
-            yield f"http://{host}:{port}"
+            url = f"http://{host}:{port}"
+            runtime = LambdaRuntime(url, guiconnect.url, response_url)
+            patches.setattr(
+                cloudformation_parsing,
+                "resource_class_from_type",
+                _running_custom_resources(cloudformation_parsing.resource_class_from_type, runtime),
+            )
+            yield url
         finally:
             server.stop()
 
@@ -49,11 +70,7 @@ def _close_moto_gaps(patches: pytest.MonkeyPatch) -> None:
         patches.setattr(CloudFormationResponse, handler, _keeping_stack_set_settings(original))
     patches.setattr(StackSet, "managed_execution", property(_requested_managed_execution))
     _keep_lambda_logging_config(patches)
-    patches.setattr(
-        cloudformation_parsing,
-        "resource_class_from_type",
-        _skipping_custom_resources(cloudformation_parsing.resource_class_from_type),
-    )
+    close_logs_gaps(patches)
 
 
 def _replicate_key_as_kms_does(self: KmsResponse) -> str:
@@ -111,19 +128,13 @@ def _keeping_stack_set_settings(handler):
     return handle
 
 
-def _skipping_custom_resources(resource_class_from_type):
-    """moto 5.2.5 deploys a SERVICE_MANAGED stack instance's template into a
-    stack it never registers, and runs a Lambda-backed custom resource by
-    invoking the function in Docker and then looking that stack up: here it
-    fails CreateStackInstances with "Stack with id ... does not exist". AWS runs
-    them. The emulator skips custom resources (as it skips types it does not
-    know); their handlers are tested against moto directly in
-    tests/test_session_preferences_handler.py and
-    tests/test_role_attachment_handler.py."""
+def _running_custom_resources(resource_class_from_type, runtime: LambdaRuntime):
+    """Custom resources run their handlers (see tests/e2e/custom_resources.py for why)."""
+    handled = custom_resource_class(runtime)
 
     def resource_class(resource_type: str):
         if resource_type.startswith("Custom::"):
-            return None
+            return handled
         return resource_class_from_type(resource_type)
 
     return resource_class

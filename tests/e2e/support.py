@@ -207,3 +207,39 @@ def _session_in(emulator: str, account: str, organization: Organization) -> boto
         aws_session_token=credentials["SessionToken"],
         region_name=HOME_REGION,
     )
+
+
+# The account's own state, before the stack set reaches it: what an account
+# that ran the article's template, or saved its own preferences, has.
+OWN_STATE_REGION = "us-east-1"
+OWN_SESSION_PREFERENCES = {
+    "schemaVersion": "1.0",
+    "description": "The account's own Session Manager preferences",
+    "sessionType": "Standard_Stream",
+    "inputs": {"idleSessionTimeout": "45", "cloudWatchStreamingEnabled": False},
+}
+OWN_RECORDING_PREFERENCES = {
+    "KMSKeyArn": "arn:aws:kms:us-east-1:000000000000:key/their-own-key",
+    "RecordingDestinations": {
+        "S3Buckets": [{"BucketName": "their-own-recordings", "BucketOwner": "000000000000"}]
+    },
+}
+
+
+def account_with_own_state(organization: Organization) -> str:
+    return sorted(organization.member_account_by_ou.values())[0]
+
+
+def give_account_its_own_state(deployment: Deployment, guiconnect) -> str:
+    """A member account with the session log group, its own Session document and recording preferences."""
+    account = account_with_own_state(deployment.organization)
+    logs = deployment.client("logs", account=account, region=OWN_STATE_REGION)
+    logs.create_log_group(logGroupName=f"session-manager-log-{account}")
+    deployment.client("ssm", account=account, region=OWN_STATE_REGION).create_document(
+        Name="SSM-SessionManagerRunShell",
+        Content=json.dumps(OWN_SESSION_PREFERENCES),
+        DocumentType="Session",
+        DocumentFormat="JSON",
+    )
+    guiconnect.preferences[(account, OWN_STATE_REGION)] = OWN_RECORDING_PREFERENCES
+    return account

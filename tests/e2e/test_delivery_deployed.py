@@ -15,22 +15,37 @@ def archive_client(deployment, service: str, region: str = HOME_REGION):
     )
 
 
-def stream(deployment, region: str) -> dict:
+def stream(deployment, region: str, shard: int = 0) -> dict:
     firehose = archive_client(deployment, "firehose")
-    name = deployment.config.names.delivery_stream(region)
+    name = deployment.config.names.delivery_stream(region, shard)
     described = firehose.describe_delivery_stream(DeliveryStreamName=name)
     return described["DeliveryStreamDescription"]
 
 
 @pytest.mark.parametrize("region", MEMBER_REGIONS)
-def test_destination_in_the_region_points_at_its_stream_in_the_home_region(deployment, region):
+def test_every_destination_in_the_region_points_at_its_stream_in_the_home_region(
+    deployment, region
+):
     logs = archive_client(deployment, "logs", region)
     names = deployment.config.names
-    [destination] = logs.describe_destinations(DestinationNamePrefix=names.log_destination)[
+    destinations = logs.describe_destinations(DestinationNamePrefix=names.log_destination)[
         "destinations"
     ]
+    shards = range(deployment.config.delivery_streams_per_region)
+    assert sorted(d["destinationName"] for d in destinations) == sorted(
+        names.log_destination_name(shard) for shard in shards
+    )
+    for shard in shards:
+        [destination] = [
+            d for d in destinations if d["destinationName"] == names.log_destination_name(shard)
+        ]
+        check_destination(deployment, region, shard, destination)
+
+
+def check_destination(deployment, region: str, shard: int, destination: dict) -> None:
+    names = deployment.config.names
     assert destination["arn"].startswith(f"arn:aws:logs:{region}:")
-    assert destination["targetArn"] == stream(deployment, region)["DeliveryStreamARN"]
+    assert destination["targetArn"] == stream(deployment, region, shard)["DeliveryStreamARN"]
     assert f":firehose:{HOME_REGION}:" in destination["targetArn"]
     iam = archive_client(deployment, "iam")
     role = iam.get_role(RoleName=names.destination_role(region))["Role"]

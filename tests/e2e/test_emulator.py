@@ -10,6 +10,7 @@ import pytest
 from moto.kms.responses import KmsResponse
 
 from tests.e2e.emulator import _replicate_key_as_kms_does, running_emulator
+from tests.e2e.recorded_calls import RecordedCalls
 
 
 def accepts_connections(url: str) -> bool:
@@ -21,9 +22,12 @@ def accepts_connections(url: str) -> bool:
         return False
 
 
-def test_emulator_stops_and_unpatches_moto_when_the_code_using_it_fails():
+def test_emulator_stops_and_unpatches_moto_when_the_code_using_it_fails(guiconnect):
     before = KmsResponse.replicate_key
-    with pytest.raises(RuntimeError, match="a failing test"), running_emulator() as url:
+    with (
+        pytest.raises(RuntimeError, match="a failing test"),
+        running_emulator(guiconnect, RecordedCalls()) as url,
+    ):
         sts = boto3.client(
             "sts",
             endpoint_url=url,
