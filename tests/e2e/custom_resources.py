@@ -3,17 +3,23 @@
 moto 5.2.5 runs a Lambda-backed custom resource by invoking its function in
 Docker and then looking up the stack; for a SERVICE_MANAGED stack instance it
 deploys the template into a stack it never registers, so CreateStackInstances
-fails ("Stack with id ... does not exist"). AWS invokes the function and
-waits for its answer at the pre-signed ResponseURL. This stand-in does that
-without Docker: it takes the function's code (index.py of its zip), runs the
-handler in a process of its own (Lambda gives each function its own
-environment), with credentials of the function's role in the member account
-(from the emulator's STS, which maps them to that account) and the emulator
-as every endpoint, and reads the answer from a local ResponseURL. A FAILED
-answer fails the resource, and with it the stack instance, as on AWS.
+fails ("Stack with id ... does not exist"). It never sends Update or Delete.
+AWS sends Create, Update and Delete to the function and waits for the answer
+at the pre-signed ResponseURL (CloudFormation User Guide, "Custom resource
+request types"). This stand-in does that without Docker: it takes the
+function's code (index.py of its zip), runs the handler in a process of its
+own (Lambda gives each function its own environment), with credentials of the
+function's role in the member account (from the emulator's STS, which maps
+them to that account) and the emulator as every endpoint, and reads the
+answer from a local ResponseURL. A FAILED answer fails the request, and with
+it the stack operation, as on AWS; a SUCCESS keeps the PhysicalResourceId for
+the next Update and Delete, and the Data for Fn::GetAtt.
 
-Properties reach the handler as CloudFormation sends them: every scalar a
-string (aws-cloudformation/cloudformation-coverage-roadmap#1037).
+The event is built as the User Guide's "Custom resource request objects"
+describes it: ServiceToken is sent, ServiceTimeout is CloudFormation's own
+and stays out of ResourceProperties ("All other fields in the resource
+properties ... are sent ... in the request's ResourceProperties field"), and
+every scalar arrives as a string (aws-cloudformation/cloudformation-coverage-roadmap#1037).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from typing import Any
 
 import boto3
 from moto.awslambda.utils import get_backend as lambda_backend
+from moto.cloudformation.exceptions import CloudFormationError, UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 
 from tests.support.custom_resources import CloudFormationStandIn
@@ -40,6 +47,20 @@ sys.path.insert(0, sys.argv[1])
 import index
 index.handler(json.loads(sys.stdin.read()), None)
 """
+# Properties CloudFormation reads itself and does not pass to the handler.
+_CLOUDFORMATION_PROPERTIES = ("ServiceTimeout",)
+
+
+class CustomResourceFailed(CloudFormationError):
+    """The handler answered FAILED.
+
+    CloudFormation fails the resource with the answer's Reason and the stack
+    operation with it; moto runs the operation inside the API call, so the
+    call fails, with a client error that no SDK retries (ValidationError, one
+    of the codes CloudFormation's service model knows).
+    """
+
+    code = "ValidationError"
 
 
 @dataclass
@@ -50,19 +71,11 @@ class LambdaRuntime:
     guiconnect_url: str
     cloudformation: CloudFormationStandIn
 
-    def invoke(self, request_type: str, resource: dict, **event: Any) -> dict:
-        """Runs the handler of `resource` (account, region, properties) and returns its answer."""
-        function = lambda_backend(resource["account"], resource["region"]).get_function(
-            resource["properties"]["ServiceToken"]
-        )
+    def send(self, account: str, region: str, event: dict) -> dict:
+        """Runs the handler of the event's ServiceToken and returns its SUCCESS answer."""
+        function = lambda_backend(account, region).get_function(event["ServiceToken"])
         request_id = str(uuid.uuid4())
-        full_event = {
-            "RequestType": request_type,
-            "ResponseURL": self.cloudformation.url,
-            "RequestId": request_id,
-            "ResourceProperties": _as_cloudformation_sends(resource["properties"]),
-            **event,
-        }
+        full_event = {**event, "RequestId": request_id, "ResponseURL": self.cloudformation.url}
         with tempfile.TemporaryDirectory() as code_dir:
             with zipfile.ZipFile(io.BytesIO(function.code_bytes)) as code:
                 code.extract("index.py", code_dir)
@@ -70,12 +83,16 @@ class LambdaRuntime:
                 [sys.executable, "-c", _RUN_HANDLER, code_dir],
                 input=json.dumps(full_event),
                 text=True,
-                env=self._environment(resource["account"], resource["region"], function.role),
+                env=self._environment(account, region, function.role),
                 check=True,
                 capture_output=True,
                 timeout=300,
             )
         [answer] = [a for a in self.cloudformation.answers if a["RequestId"] == request_id]
+        if answer["Status"] != "SUCCESS":
+            raise CustomResourceFailed(
+                f"{event['RequestType']} of {event['LogicalResourceId']} failed: {answer['Reason']}"
+            )
         return answer
 
     def _environment(self, account: str, region: str, role_arn: str) -> dict[str, str]:
@@ -99,22 +116,32 @@ class LambdaRuntime:
         }
 
 
-def _as_cloudformation_sends(value: Any) -> Any:
+def as_cloudformation_sends(properties: dict) -> dict:
+    """ResourceProperties as the handler receives them."""
+    kept = {k: v for k, v in properties.items() if k not in _CLOUDFORMATION_PROPERTIES}
+    return _stringified(kept)
+
+
+def _stringified(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _as_cloudformation_sends(v) for k, v in value.items()}
+        return {k: _stringified(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_as_cloudformation_sends(v) for v in value]
+        return [_stringified(v) for v in value]
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
 
 
 def custom_resource_class(runtime: LambdaRuntime) -> type[CloudFormationModel]:
-    """A moto resource class whose create runs the handler through `runtime`."""
+    """A moto resource class whose create, update and delete run the handler through `runtime`."""
 
     class HandledCustomResource(CloudFormationModel):
-        def __init__(self, physical_id: str) -> None:
-            self.physical_id = physical_id
+        def __init__(self, account: str, region: str, request: dict, properties: dict) -> None:
+            # StackId, LogicalResourceId and ResourceType: the same in every request.
+            self.account, self.region, self.request = account, region, request
+            self.properties = properties
+            self.physical_id = ""
+            self.data: dict[str, Any] = {}
 
         @property
         def physical_resource_id(self) -> str:
@@ -125,23 +152,64 @@ def custom_resource_class(runtime: LambdaRuntime) -> type[CloudFormationModel]:
             return "AWS::CloudFormation::CustomResource"
 
         @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return True  # the handler's Data decides
+
+        def get_cfn_attribute(self, attribute_name: str) -> Any:
+            if attribute_name not in self.data:
+                raise UnformattedGetAttTemplateException()
+            return self.data[attribute_name]
+
+        @classmethod
         def create_from_cloudformation_json(  # type: ignore[misc]
             cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
         ):
-            resource = {
-                "account": account_id,
-                "region": region_name,
-                "properties": cloudformation_json["Properties"],
+            request = {
+                "StackId": kwargs["StackId"],
+                "LogicalResourceId": kwargs["LogicalId"],
+                "ResourceType": kwargs["ResourceType"],
             }
-            answer = runtime.invoke(
-                "Create",
-                resource,
-                StackId=kwargs["StackId"],
-                LogicalResourceId=kwargs["LogicalId"],
-                ResourceType=kwargs["ResourceType"],
+            resource = cls(account_id, region_name, request, cloudformation_json["Properties"])
+            resource.send("Create")
+            return resource
+
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[misc]
+            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+        ):
+            updated = cls(
+                account_id,
+                region_name,
+                original_resource.request,
+                cloudformation_json["Properties"],
             )
-            if answer["Status"] != "SUCCESS":
-                raise RuntimeError(f"{kwargs['LogicalId']} failed: {answer['Reason']}")
-            return cls(answer["PhysicalResourceId"])
+            updated.physical_id = original_resource.physical_id
+            updated.send("Update", OldResourceProperties=original_resource.event_properties())
+            if updated.physical_id != original_resource.physical_id:
+                # A new physical id is a replacement: CloudFormation deletes the
+                # old resource ("Custom resource request types", Update).
+                original_resource.delete(account_id, region_name)
+            return updated
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            self.send("Delete")
+
+        def event_properties(self) -> dict:
+            return as_cloudformation_sends(self.properties)
+
+        def send(self, request_type: str, **extra: Any) -> None:
+            """Sends the handler one request, as CloudFormation would, and keeps its answer."""
+            event = {
+                "RequestType": request_type,
+                "ServiceToken": self.properties["ServiceToken"],
+                **self.request,
+                "ResourceProperties": self.event_properties(),
+                **extra,
+            }
+            if request_type != "Create":
+                event["PhysicalResourceId"] = self.physical_id
+            answer = runtime.send(self.account, self.region, event)
+            self.physical_id = answer["PhysicalResourceId"]
+            self.data = answer.get("Data", {})
 
     return HandledCustomResource

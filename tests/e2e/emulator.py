@@ -18,6 +18,7 @@ import pytest
 from moto.awslambda.models import LambdaFunction
 from moto.cloudformation import parsing as cloudformation_parsing
 from moto.cloudformation.models import StackSet
+from moto.cloudformation.parsing import ResourceMap
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.kms.models import kms_backends
 from moto.kms.responses import KmsResponse
@@ -53,11 +54,7 @@ def running_emulator(guiconnect: GuiConnectStandIn, recorded: RecordedCalls) -> 
             host, port = server.get_host_and_port()
             url = f"http://{host}:{port}"
             runtime = LambdaRuntime(url, guiconnect.url, response_url)
-            patches.setattr(
-                cloudformation_parsing,
-                "resource_class_from_type",
-                _running_custom_resources(cloudformation_parsing.resource_class_from_type, runtime),
-            )
+            _run_custom_resources(patches, runtime)
             yield url
         finally:
             server.stop()
@@ -128,16 +125,44 @@ def _keeping_stack_set_settings(handler):
     return handle
 
 
-def _running_custom_resources(resource_class_from_type, runtime: LambdaRuntime):
+def _run_custom_resources(patches: pytest.MonkeyPatch, runtime: LambdaRuntime) -> None:
     """Custom resources run their handlers (see tests/e2e/custom_resources.py for why)."""
     handled = custom_resource_class(runtime)
+    patches.setattr(
+        cloudformation_parsing,
+        "resource_class_from_type",
+        _handling_custom_resources(cloudformation_parsing.resource_class_from_type, handled),
+    )
+    patches.setattr(ResourceMap, "delete", _deleting_first(ResourceMap.delete, handled))
 
+
+def _handling_custom_resources(resource_class_from_type, handled: type):
     def resource_class(resource_type: str):
         if resource_type.startswith("Custom::"):
             return handled
         return resource_class_from_type(resource_type)
 
     return resource_class
+
+
+def _deleting_first(delete_stack_resources, handled: type):
+    """moto 5.2.5 deletes a stack's resources in no order, retrying what
+    fails; CloudFormation deletes a resource before the ones it refers to
+    (Template Reference, "DependsOn attribute": "Resource A is deleted before
+    resource B"). A custom resource refers to its function, its role and what
+    it manages, so its Delete has to run while they exist: the custom
+    resources go first, the last created first, then moto deletes the rest."""
+
+    def delete(self: ResourceMap) -> None:
+        for logical_id, resource in reversed(list(self._parsed_resources.items())):
+            if not isinstance(resource, handled):
+                continue
+            if self._resource_json_map[logical_id].get("DeletionPolicy") != "Retain":
+                resource.delete(self._account_id, self._region_name)
+                del self._parsed_resources[logical_id]
+        delete_stack_resources(self)
+
+    return delete
 
 
 def _keep_lambda_logging_config(patches: pytest.MonkeyPatch) -> None:

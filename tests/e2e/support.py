@@ -243,3 +243,22 @@ def give_account_its_own_state(deployment: Deployment, guiconnect) -> str:
     )
     guiconnect.preferences[(account, OWN_STATE_REGION)] = OWN_RECORDING_PREFERENCES
     return account
+
+
+def member_stack_custom_resource(deployment: Deployment, account: str, region: str, kind: str):
+    """The custom resource of type `kind` in the stack set's stack instance in `account` and `region`.
+
+    moto keeps a SERVICE_MANAGED instance's stack out of every API
+    (tests/e2e/custom_resources.py), so it is read from moto's models.
+    """
+    from moto.cloudformation.models import cloudformation_backends
+
+    backend = cloudformation_backends[deployment.organization.management_account][HOME_REGION]
+    stack_set = backend.describe_stack_set(deployment.config.names.stack_set)
+    stack = stack_set.instances.get_instance(account, region).stack
+    [resource] = [
+        resource
+        for resource in stack.resource_map._parsed_resources.values()
+        if getattr(resource, "cf_resource_type", None) == kind
+    ]
+    return resource

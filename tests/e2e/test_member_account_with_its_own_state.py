@@ -13,6 +13,7 @@ from tests.e2e.support import (
     OWN_SESSION_PREFERENCES,
     OWN_STATE_REGION,
     account_with_own_state,
+    member_stack_custom_resource,
 )
 
 
@@ -64,3 +65,25 @@ def test_recording_preferences_name_the_central_bucket_in_every_account_and_regi
             {"BucketName": bucket, "BucketOwner": archive}
         ]
         assert preferences["KMSKeyArn"].startswith(f"arn:aws:kms:{where[1]}:{archive}:key/mrk-")
+
+
+def default_session_document(ssm) -> dict:
+    return json.loads(ssm.get_document(Name="SSM-SessionManagerRunShell")["Content"])
+
+
+def test_deleting_the_preferences_gives_the_account_its_own_document_back(deployment):
+    """The Delete a stack instance's removal sends, then the Create of a rejoin.
+
+    The stack instance stays (the follow-up plans read it), so the harness
+    sends its custom resource the two requests CloudFormation would.
+    """
+    account = account_with_own_state(deployment.organization)
+    ssm = deployment.client("ssm", account=account, region=OWN_STATE_REGION)
+    preferences = member_stack_custom_resource(
+        deployment, account, OWN_STATE_REGION, "Custom::SessionManagerPreferences"
+    )
+    projects = default_session_document(ssm)
+    preferences.send("Delete")
+    assert default_session_document(ssm) == OWN_SESSION_PREFERENCES
+    preferences.send("Create")
+    assert default_session_document(ssm) == projects
