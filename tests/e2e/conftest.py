@@ -119,9 +119,22 @@ def deployment(
     deployed = Deployment(emulator, organization, config, config_file, outdir, terraform_cli_config)
     give_account_its_own_state(deployed, guiconnect)
     for stack in STACKS_IN_DEPLOY_ORDER:
-        with recorded_calls.applying(stack):
-            deployed.first_plans[stack] = apply(deployed, stack)
+        deployed.first_plans[stack] = apply_recording_calls(
+            deployed, stack, recorded_calls, guiconnect
+        )
     return deployed
+
+
+def apply_recording_calls(
+    deployed: Deployment, stack: str, recorded: RecordedCalls, guiconnect: GuiConnectStandIn
+) -> dict:
+    """Applies `stack`; `recorded` gets the calls the emulator and the stand-in answered."""
+    answered_before = len(guiconnect.calls)
+    with recorded.applying(stack):
+        plan = apply(deployed, stack)
+    for operation, account, _region in guiconnect.calls[answered_before:]:
+        recorded.add(stack, account, f"ssm-guiconnect:{operation}")
+    return plan
 
 
 @pytest.fixture(scope="session")

@@ -2,22 +2,37 @@
 
 The docs' minimum-permissions table (docs/ci-and-permissions.md) is checked
 against these calls (tests/e2e/test_permissions_documented.py). Each call is
-named as IAM names the action it needs: the signing name of the request's
-SigV4 credential scope and the operation moto dispatches it to, which is how
-moto's own IAM check names it (moto/iam/access_control.py, IAMRequest).
+named from the request itself (tests/e2e/iam_actions.py) and tied to the
+account moto maps its access key to, at the point where moto would check the
+call against IAM (moto/core/authorization.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from moto.core.authorization import ActionAuthenticatorMixin
 
-_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([a-z0-9-]+)/aws4_request")
+from tests.e2e.iam_actions import SignedRequest, access_key_and_action
+
+# Permissions a call needs that are not calls themselves. iam:PassRole: the
+# operation takes a role ARN for the service to use (IAM User Guide, "Grant a
+# user permissions to pass a role to an AWS service"). kms:CreateGrant:
+# ssm-guiconnect creates a grant on the preferences' key for the caller
+# (Systems Manager User Guide, "Recording RDP connections").
+_ALSO_NEEDED = {
+    "firehose:CreateDeliveryStream": "iam:PassRole",
+    "firehose:UpdateDestination": "iam:PassRole",
+    "lambda:CreateFunction": "iam:PassRole",
+    "lambda:UpdateFunctionConfiguration": "iam:PassRole",
+    "logs:PutDestination": "iam:PassRole",
+    "logs:PutSubscriptionFilter": "iam:PassRole",
+    "ssm-guiconnect:UpdateConnectionRecordingPreferences": "kms:CreateGrant",
+}
 
 
 @dataclass
@@ -37,13 +52,27 @@ class RecordedCalls:
     def record(self, response) -> None:
         if self._stack is None:
             return
-        scope = _CREDENTIAL_SCOPE.search(response.headers.get("Authorization", ""))
-        if scope:
-            action = response._get_action()
-            self.calls.add((self._stack, response.current_account, f"{scope[1]}:{action}"))
+        named = access_key_and_action(signed_request(response))
+        if named:
+            self.add(self._stack, response.current_account, named[1])
 
-    def actions(self, stack: str, account: str) -> set[str]:
-        return {action for s, a, action in self.calls if (s, a) == (stack, account)}
+    def add(self, stack: str, account: str, action: str) -> None:
+        """One call, with what else it needs; also for calls the emulator does not answer."""
+        self.calls.add((stack, account, action))
+        if action in _ALSO_NEEDED:
+            self.calls.add((stack, account, _ALSO_NEEDED[action]))
+
+
+def signed_request(response) -> SignedRequest:
+    query = urlsplit(response.uri).query
+    # werkzeug hands moto a form-encoded body as form data, not as the body.
+    form = urlencode(list(response.form_data.items(multi=True))).encode()
+    return SignedRequest(
+        method=response.method,
+        target=response.raw_path + (f"?{query}" if query else ""),
+        headers=dict(response.headers),
+        body=response.raw_body or form,
+    )
 
 
 def record_calls(patches: pytest.MonkeyPatch, recorded: RecordedCalls) -> None:

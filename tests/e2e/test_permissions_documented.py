@@ -1,9 +1,9 @@
 """The minimum-permissions table names every action each stack's apply called in the emulator.
 
-docs/ci-and-permissions.md, "Called during a deployment", lists per stack
-and account the IAM actions; tests/e2e/recorded_calls.py records what the
-deployment really called. A call the table lacks fails here, with the list
-to add.
+docs/ci-and-permissions.md, "Called during a deployment", lists per stack,
+account and service the IAM actions; tests/e2e/recorded_calls.py records
+what the deployment really called. A call the table lacks fails here, with
+the rows to add.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ _ACTION = re.compile(r"`([a-z0-9-]+:[A-Za-z0-9]+)`")
 
 
 def documented_actions() -> dict[tuple[str, str], set[str]]:
-    """(stack, account role) -> the actions its table row lists."""
-    text = PERMISSIONS_DOC.read_text(encoding="utf-8").split(SECTION, 1)[1]
-    rows = {}
-    for line in text.splitlines():
+    """(stack, account) -> the actions its table rows list."""
+    section = PERMISSIONS_DOC.read_text(encoding="utf-8").split(SECTION, 1)[1]
+    section = section.split("\n#", 1)[0]
+    rows: dict[tuple[str, str], set[str]] = {}
+    for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[0].startswith("`"):
-            rows[(cells[0].strip("`"), cells[1])] = set(_ACTION.findall(cells[2]))
+        if len(cells) == 4 and cells[0].startswith("`"):
+            stack, account, _service, actions = cells
+            rows.setdefault((stack.strip("`"), account), set()).update(_ACTION.findall(actions))
     return rows
 
 
@@ -33,18 +35,24 @@ def account_role(deployment, account: str) -> str:
     if account == organization.log_archive_account:
         return "log archive"
     if account == organization.management_account:
-        return "StackSet admin"
-    return "member accounts"
+        return "management"
+    return "member"
 
 
-def test_the_table_lists_every_action_the_deployment_called(deployment, recorded_calls):
+def missing_rows(deployment, recorded_calls) -> dict[tuple[str, str, str], list[str]]:
     documented = documented_actions()
-    missing = {}
+    missing: dict[tuple[str, str, str], set[str]] = {}
     for stack, account, action in recorded_calls.calls:
         row = (stack, account_role(deployment, account))
         if action not in documented.get(row, set()):
-            missing.setdefault(row, set()).add(action)
+            missing.setdefault((*row, action.split(":")[0]), set()).add(action)
+    return {row: sorted(actions) for row, actions in sorted(missing.items())}
+
+
+def test_the_table_lists_every_action_the_deployment_called(deployment, recorded_calls):
     assert recorded_calls.calls, "nothing was recorded"
-    assert missing == {}, "add to docs/ci-and-permissions.md: " + repr(
-        {row: sorted(actions) for row, actions in missing.items()}
+    missing = missing_rows(deployment, recorded_calls)
+    assert missing == {}, "add to docs/ci-and-permissions.md:\n" + "\n".join(
+        f"| `{stack}` | {account} | {service} | " + ", ".join(f"`{a}`" for a in actions) + " |"
+        for (stack, account, service), actions in missing.items()
     )

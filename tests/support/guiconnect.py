@@ -7,7 +7,10 @@ It serves the three recording-preference operations of the service model
 region, read from the SigV4 credential scope as AWS would: the access key
 names the account the way moto maps it, the scope names the region, and a
 scope for another service is refused. Errors are rest-json errors: the code
-in x-amzn-ErrorType, the message in the body.
+in x-amzn-ErrorType, the message in the body. Update checks the shape's
+required members and limits (one bucket, a 12-digit owner) as the service
+does, with ValidationException. Tests read and preset an account's
+preferences in `preferences`, keyed by (account, region).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,27 +57,46 @@ class GuiConnectStandIn:
 def _get(stored: dict, where: tuple[str, str], body: dict) -> tuple[int, str, dict]:
     if where not in stored:
         return 404, "ResourceNotFoundException", {"message": "no recording preferences"}
-    return 200, "", {"ConnectionRecordingPreferences": stored[where]}
+    return (
+        200,
+        "",
+        {"ClientToken": _client_token(body), "ConnectionRecordingPreferences": stored[where]},
+    )
 
 
 def _update(stored: dict, where: tuple[str, str], body: dict) -> tuple[int, str, dict]:
-    wanted = body.get("ConnectionRecordingPreferences") or {}
-    buckets = (wanted.get("RecordingDestinations") or {}).get("S3Buckets")
-    complete = (
-        wanted.get("KMSKeyArn")
-        and buckets
-        and all(b.get("BucketName") and b.get("BucketOwner") for b in buckets)
-    )
-    if not complete:
-        return 400, "ValidationException", {"message": "ConnectionRecordingPreferences incomplete"}
+    wanted = body.get("ConnectionRecordingPreferences")
+    problem = _invalid_preferences(wanted)
+    if problem:
+        return 400, "ValidationException", {"message": problem}
     stored[where] = wanted
-    return 200, "", {"ConnectionRecordingPreferences": wanted}
+    return 200, "", {"ClientToken": _client_token(body), "ConnectionRecordingPreferences": wanted}
+
+
+def _invalid_preferences(preferences) -> str:
+    """What breaks the model's ConnectionRecordingPreferences shape, or ""."""
+    if not isinstance(preferences, dict) or not preferences.get("KMSKeyArn"):
+        return "ConnectionRecordingPreferences.KMSKeyArn is required"
+    buckets = (preferences.get("RecordingDestinations") or {}).get("S3Buckets")
+    if not isinstance(buckets, list) or len(buckets) != 1:
+        return "RecordingDestinations.S3Buckets must hold exactly one bucket"
+    [bucket] = buckets
+    if not bucket.get("BucketName"):
+        return "S3Bucket.BucketName is required"
+    if not re.fullmatch(r"[0-9]{12}", str(bucket.get("BucketOwner", ""))):
+        return "S3Bucket.BucketOwner must be a 12-digit account id"
+    return ""
 
 
 def _delete(stored: dict, where: tuple[str, str], body: dict) -> tuple[int, str, dict]:
     if stored.pop(where, None) is None:
         return 404, "ResourceNotFoundException", {"message": "no recording preferences"}
-    return 200, "", {}
+    return 200, "", {"ClientToken": _client_token(body)}
+
+
+def _client_token(body: dict) -> str:
+    # The caller's idempotency token, or one the service makes up.
+    return body.get("ClientToken") or str(uuid.uuid4())
 
 
 _OPERATIONS = {
