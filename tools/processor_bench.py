@@ -31,7 +31,7 @@ from config.names import Names
 # "Transform source data"): the largest batch a transformation receives.
 BATCH_BYTES = 3 * 1000 * 1000
 # AWS Lambda pricing page, x86, US East (N. Virginia), first tier; list prices
-# read on 2025-05-01, before any free tier or Savings Plan.
+# read on 2026-12-03, before any free tier or Savings Plan.
 PRICE_PER_GB_SECOND = 0.0000166667
 PRICE_PER_REQUEST = 0.0000002
 # "At 1,769 MB, a function has the equivalent of one vCPU" (Lambda developer
