@@ -19,7 +19,7 @@ _ACTION = re.compile(r"`([a-z0-9-]+:[A-Za-z0-9]+)`")
 
 def documented_actions() -> dict[tuple[str, str], set[str]]:
     """(stack, account role) -> the actions its table row lists."""
-    text = PERMISSIONS_DOC.read_text(encoding="utf-8").split(SECTION, 1)[1]
+    _, _, text = PERMISSIONS_DOC.read_text(encoding="utf-8").partition(SECTION)
     rows = {}
     for line in text.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
