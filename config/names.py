@@ -30,6 +30,8 @@ class Names:
     # Top-level folders of the central bucket that Firehose writes to.
     session_log_folder = "session-manager"
     session_log_error_folder = "session-manager-errors"
+    # Whatever arrives from a log group other than the sender's own session log group.
+    session_log_quarantine_folder = "session-manager-quarantine"
 
     def __init__(
         self, *, log_archive_account_id: str, home_region: str, bucket: str | None

@@ -49,6 +49,12 @@ SKIPPED_CHECKS = {
         "the functions call only AWS APIs (or none) and hold no network-reachable data; a VPC "
         "would add subnets and endpoints in every member account for no protection"
     ),
+    "CKV_AWS_173": (
+        "the processor's environment holds two folder names and a log group prefix, the same "
+        "names config/names.py gives every deployment, no secret; Lambda encrypts environment "
+        "variables at rest with its AWS managed key, and a customer managed key would have the "
+        "processor's role decrypt with the session log key for no protection"
+    ),
     "CKV_AWS_272": (
         "the code is the reviewed source from this repository, pinned by its hash in the "
         "Terraform JSON or inlined into the reviewed template; AWS Signer adds nothing to that"

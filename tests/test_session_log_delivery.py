@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from components.session_log_delivery.processor import processor_environment
 from components.session_log_delivery.runtime import session_log_processor
+from components.session_log_delivery.runtime.session_log_processor import Settings
 from config.models import SessionLogsConfig
 from stacks.registry import LOG_ARCHIVE_STACK
 from synth.lambda_package import reproducible_zip
@@ -214,11 +216,16 @@ def test_streams_live_next_to_the_bucket_and_encrypt_with_the_central_key(three_
         assert s3["role_arn"] == "${aws_iam_role.session_log_delivery_firehose_role.arn}"
 
 
-def test_objects_are_partitioned_by_account_and_region_with_an_error_prefix(three_region_synth):
+def test_objects_are_partitioned_by_folder_account_and_region_with_an_error_prefix(
+    three_region_synth,
+):
     for region in three_region_synth.config.deployment_regions:
         s3 = stream_instance(three_region_synth, region)["extended_s3_configuration"]
         day = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/"
-        assert s3["prefix"] == f"session-manager/!{{partitionKeyFromLambda:account}}/{region}/{day}"
+        # The processor names the folder: session-manager, or session-manager-quarantine.
+        assert s3["prefix"] == (
+            f"!{{partitionKeyFromLambda:folder}}/!{{partitionKeyFromLambda:account}}/{region}/{day}"
+        )
         assert s3["error_output_prefix"] == (
             f"session-manager-errors/{region}/!{{firehose:error-output-type}}/{day}"
         )
@@ -293,7 +300,11 @@ def test_firehose_role_writes_only_session_log_folders_with_the_bucket_key_conte
         "Sid": "WriteSessionLogObjects",
         "Effect": "Allow",
         "Action": ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
-        "Resource": [f"{BUCKET_ARN}/session-manager/*", f"{BUCKET_ARN}/session-manager-errors/*"],
+        "Resource": [
+            f"{BUCKET_ARN}/session-manager/*",
+            f"{BUCKET_ARN}/session-manager-quarantine/*",
+            f"{BUCKET_ARN}/session-manager-errors/*",
+        ],
     }
     kms = statements["EncryptThroughS3ForTheBucket"]
     assert kms["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
@@ -351,6 +362,20 @@ def test_operations_log_groups_are_encrypted_and_retained(three_region_synth):
     for group in groups.values():
         assert group["kms_key_id"] == KEY_ARN
         assert group["retention_in_days"] == 365
+
+
+def test_processor_is_told_the_folders_and_the_log_group_prefix_it_reads(default_synth):
+    function = default_synth.resource(
+        STACK, "aws_lambda_function", "session_log_delivery_firehose_processor"
+    )
+    variables = function["environment"]["variables"]
+    assert variables == processor_environment(default_synth.config.names)
+    # The handler reads these names, and with them finds every setting it needs.
+    assert Settings.from_environment(variables) == Settings(
+        session_folder="session-manager",
+        quarantine_folder="session-manager-quarantine",
+        log_group_prefix="session-manager-log-",
+    )
 
 
 def test_processor_package_is_the_module_source_next_to_the_stack(default_synth):

@@ -1,22 +1,40 @@
-"""The Firehose processor: CloudWatch Logs subscription records in, transcripts and partition keys out."""
+"""The Firehose processor: CloudWatch Logs subscription records in, JSON Lines and partition keys out."""
 
 from __future__ import annotations
 
 import base64
 import gzip
 import json
+import zlib
 
+import pytest
+
+from components.session_log_delivery.processor import processor_environment
 from components.session_log_delivery.runtime import session_log_processor
-from components.session_log_delivery.runtime.session_log_processor import handler
+from components.session_log_delivery.runtime.session_log_processor import Settings, handler
+from config.names import Names
 
+ACCOUNT = "123456789012"
+SESSION_ID = "alice-0123456789abcdef0"
+STREAM_ARN = "arn:aws:firehose:eu-west-1:333333333333:deliverystream/central-session-logs-eu-west-1"
 SESSION_EVENT = {
     "eventVersion": "1.0",
+    "eventTime": "2024-05-01 10:00:00",
     "awsRegion": "us-east-1",
     "target": {"id": "i-0123456789abcdef0"},
     "userIdentity": {"arn": "arn:aws:sts::123456789012:assumed-role/Operator/alice"},
-    "sessionId": "alice-0123456789abcdef0",
+    "runAsUser": "ssm-user",
+    "sessionId": SESSION_ID,
     "sessionData": ["sh-5.2$ whoami", "ssm-user"],
 }
+NAMES = Names(log_archive_account_id="333333333333", home_region="eu-west-1", bucket=None)
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch):
+    """The environment the construct gives the function, and nothing else."""
+    for variable, value in processor_environment(NAMES).items():
+        monkeypatch.setenv(variable, value)
 
 
 def subscription_record(record_id: str, envelope: dict) -> dict:
@@ -25,12 +43,12 @@ def subscription_record(record_id: str, envelope: dict) -> dict:
     return {"recordId": record_id, "data": data}
 
 
-def data_message(owner: str, *messages: str) -> dict:
+def data_message(owner: str, *messages: str, log_group: str | None = None) -> dict:
     return {
         "messageType": "DATA_MESSAGE",
         "owner": owner,
-        "logGroup": f"session-manager-log-{owner}",
-        "logStream": "alice-0123456789abcdef0",
+        "logGroup": log_group or f"session-manager-log-{owner}",
+        "logStream": SESSION_ID,
         "subscriptionFilters": ["central-session-logs"],
         "logEvents": [
             {"id": str(n), "timestamp": 1700000000000 + n, "message": m}
@@ -39,28 +57,58 @@ def data_message(owner: str, *messages: str) -> dict:
     }
 
 
-def transcript(result: dict) -> str:
-    return base64.b64decode(result["data"]).decode()
+def firehose_event(*records: dict) -> dict:
+    return {"deliveryStreamArn": STREAM_ARN, "region": "eu-west-1", "records": list(records)}
 
 
-def test_data_messages_become_one_transcript_line_per_event_keyed_by_account():
+def json_lines(result: dict) -> list[dict]:
+    text = base64.b64decode(result["data"]).decode()
+    assert text.endswith("\n")
+    return [json.loads(line) for line in text.split("\n")[:-1]]
+
+
+def test_streamed_events_become_one_attributed_json_line_each():
     message = json.dumps(SESSION_EVENT)
-    event = {"records": [subscription_record("r1", data_message("123456789012", message, "{}"))]}
+    event = firehose_event(subscription_record("r1", data_message(ACCOUNT, message)))
     [result] = handler(event, None)["records"]
     assert result["recordId"] == "r1"
     assert result["result"] == "Ok"
-    assert result["metadata"] == {"partitionKeys": {"account": "123456789012"}}
-    assert transcript(result) == f"{message}\n{{}}\n"
-    assert json.loads(transcript(result).splitlines()[0]) == SESSION_EVENT
+    assert result["metadata"] == {
+        "partitionKeys": {"folder": "session-manager", "account": ACCOUNT}
+    }
+    assert json_lines(result) == [
+        {
+            "sessionId": SESSION_ID,
+            "target": "i-0123456789abcdef0",
+            "account": ACCOUNT,
+            "logGroup": f"session-manager-log-{ACCOUNT}",
+            "logStream": SESSION_ID,
+            "timestamp": 1700000000000,
+            "event": SESSION_EVENT,
+        }
+    ]
+
+
+def test_plain_text_transcripts_keep_the_session_id_of_their_log_stream():
+    # Interactive-command sessions are not streamed: the agent uploads their
+    # transcript as text into the log stream named after the session.
+    transcript = "Script started\r\n$ cat /etc/hostname\r\nweb-1\r\n"
+    event = firehose_event(subscription_record("t", data_message(ACCOUNT, transcript, "{}")))
+    [result] = handler(event, None)["records"]
+    first, second = json_lines(result)
+    assert first["sessionId"] == SESSION_ID
+    assert first["target"] is None
+    assert first["message"] == transcript
+    assert "event" not in first
+    # A JSON document without a session id still keeps the stream's.
+    assert (second["sessionId"], second["event"]) == (SESSION_ID, {})
 
 
 def test_each_record_keeps_its_own_account():
-    event = {
-        "records": [
-            subscription_record("a", data_message("111111111111", "first")),
-            subscription_record("b", data_message("222222222222", "second")),
-        ]
-    }
+    event = firehose_event(
+        subscription_record("a", data_message("111111111111", "first")),
+        subscription_record("b", data_message("222222222222", "second")),
+    )
     results = handler(event, None)["records"]
     assert [r["recordId"] for r in results] == ["a", "b"]
     assert [r["metadata"]["partitionKeys"]["account"] for r in results] == [
@@ -69,12 +117,48 @@ def test_each_record_keeps_its_own_account():
     ]
 
 
+@pytest.mark.parametrize(
+    "log_group",
+    [
+        "/aws/lambda/anything",  # another log group of the sending account
+        "session-manager-log-999999999999",  # a group named for a different account
+        "session-manager-log-123456789012-copy",
+    ],
+)
+def test_records_from_any_other_log_group_are_quarantined_and_counted(log_group, capsys):
+    foreign = subscription_record("f", data_message(ACCOUNT, "line", log_group=log_group))
+    own = subscription_record("o", data_message(ACCOUNT, "line"))
+    results = handler(firehose_event(foreign, own), None)["records"]
+    assert [r["metadata"]["partitionKeys"]["folder"] for r in results] == [
+        "session-manager-quarantine",
+        "session-manager",
+    ]
+    assert json_lines(results[0])[0]["logGroup"] == log_group
+    [metric_line] = capsys.readouterr().out.splitlines()
+    metric = json.loads(metric_line)
+    assert metric["QuarantinedRecords"] == 1
+    assert metric["DeliveryStream"] == "central-session-logs-eu-west-1"
+    assert metric["_aws"]["CloudWatchMetrics"] == [
+        {
+            "Namespace": "CentralSessionLogs",
+            "Dimensions": [["DeliveryStream"]],
+            "Metrics": [{"Name": "QuarantinedRecords", "Unit": "Count"}],
+        }
+    ]
+    assert isinstance(metric["_aws"]["Timestamp"], int)
+
+
+def test_every_batch_reports_its_quarantine_count_even_when_it_is_zero(capsys):
+    handler(firehose_event(subscription_record("o", data_message(ACCOUNT, "line"))), None)
+    assert json.loads(capsys.readouterr().out)["QuarantinedRecords"] == 0
+
+
 def test_control_messages_from_cloudwatch_logs_are_dropped():
     control = {
         **data_message("CloudwatchLogs", "CWL CONTROL MESSAGE"),
         "messageType": "CONTROL_MESSAGE",
     }
-    [result] = handler({"records": [subscription_record("c", control)]}, None)["records"]
+    [result] = handler(firehose_event(subscription_record("c", control)), None)["records"]
     assert result == {"recordId": "c", "result": "Dropped"}
 
 
@@ -82,17 +166,44 @@ def test_records_that_are_not_cloudwatch_logs_data_fail_without_stopping_the_bat
     not_gzip = {"recordId": "x", "data": base64.b64encode(b"plain text").decode()}
     not_base64 = {"recordId": "y", "data": "%%%"}
     no_owner = subscription_record("z", {"messageType": "DATA_MESSAGE", "logEvents": []})
-    good = subscription_record("g", data_message("123456789012", "line"))
-    results = handler({"records": [not_gzip, not_base64, no_owner, good]}, None)["records"]
-    assert [r["result"] for r in results] == ["ProcessingFailed"] * 3 + ["Ok"]
+    not_an_account = subscription_record("w", data_message("../../elsewhere", "line"))
+    good = subscription_record("g", data_message(ACCOUNT, "line"))
+    records = [not_gzip, not_base64, no_owner, not_an_account, good]
+    results = handler(firehose_event(*records), None)["records"]
+    assert [r["result"] for r in results] == ["ProcessingFailed"] * 4 + ["Ok"]
+
+
+def test_a_corrupted_deflate_stream_fails_its_record_only():
+    # A valid gzip header followed by a damaged deflate stream raises
+    # zlib.error, which the processor once let escape, failing the whole batch.
+    compressed = bytearray(gzip.compress(json.dumps(data_message(ACCOUNT, "x" * 500)).encode()))
+    compressed[12] ^= 0xFF
+    with pytest.raises(zlib.error):
+        gzip.decompress(bytes(compressed))
+    corrupt = {"recordId": "bad", "data": base64.b64encode(bytes(compressed)).decode()}
+    good = subscription_record("good", data_message(ACCOUNT, "line"))
+    results = handler(firehose_event(corrupt, good), None)["records"]
+    assert [r["result"] for r in results] == ["ProcessingFailed", "Ok"]
 
 
 def test_records_beyond_the_response_budget_fail_so_firehose_keeps_them(monkeypatch):
-    monkeypatch.setattr(session_log_processor, "RESPONSE_BUDGET_BYTES", 800)
-    # Each result is 373 bytes: two fit into 800.
-    records = [
-        subscription_record(str(n), data_message("123456789012", "x" * 200)) for n in range(3)
-    ]
-    results = handler({"records": records}, None)["records"]
+    monkeypatch.setattr(session_log_processor, "RESPONSE_BUDGET_BYTES", 1500)
+    # Each result is about 600 bytes: two fit into 1500.
+    records = [subscription_record(str(n), data_message(ACCOUNT, "x" * 200)) for n in range(3)]
+    results = handler(firehose_event(*records), None)["records"]
     assert [r["result"] for r in results] == ["Ok", "Ok", "ProcessingFailed"]
     assert results[2] == {"recordId": "2", "result": "ProcessingFailed"}
+
+
+def test_the_construct_sets_exactly_the_variables_the_handler_reads():
+    environment = processor_environment(NAMES)
+    assert Settings.from_environment(environment) == Settings(
+        session_folder=NAMES.session_log_folder,
+        quarantine_folder=NAMES.session_log_quarantine_folder,
+        log_group_prefix=NAMES.member_log_group_prefix,
+    )
+    assert set(environment) == {
+        session_log_processor.SESSION_FOLDER_VARIABLE,
+        session_log_processor.QUARANTINE_FOLDER_VARIABLE,
+        session_log_processor.LOG_GROUP_PREFIX_VARIABLE,
+    }

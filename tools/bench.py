@@ -1,4 +1,4 @@
-"""`make bench`: synth time and memory, stock provider import against the fast one.
+"""`make bench`: synth time and memory, stock provider import against the fast one, then the processor.
 
 Each synth runs the app as cdktf and `make synth` do, in its own process. A
 round runs the stock synth of the default config, the fast synth of the
@@ -8,7 +8,8 @@ default and of each grown config, back to back, so a machine slowing down
 affects them all alike. Wall time comes
 from the parent's clock; peak memory is the largest resident size of the
 synth's whole process tree (Python and the jsii Node process), sampled from
-/proc.
+/proc. The processor's figures come from tools/processor_bench.py;
+`--processor-only` skips the synths, which take minutes.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from config.loader import DEFAULT_CONFIG
 from project import PROJECT_ROOT, SYNTH_OUTDIR
 from synth.jsii_cache import CACHE_ROOT_ENV_VAR
 from synth.provider_import import STOCK_IMPORT_ENV_VAR
+from tools import processor_bench
 from tools.cdktf_cli import app_command
 from tools.scale_config import SCALE_OU_COUNT, SCALE_REGIONS, write_scale_config
 
@@ -203,8 +205,17 @@ def report(runs: Rounds) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7, help="rounds of all the synths")
+    parser.add_argument(
+        "--processor-only", action="store_true", help="measure only the Firehose processor"
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    if not args.processor_only:
+        bench_synths(args.rounds)
+    processor_bench.main()
+
+
+def bench_synths(rounds: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         grown = {
             SCALE: write_scale_config(DEFAULT_CONFIG, Path(folder) / "scale.yaml"),
@@ -215,7 +226,7 @@ def main() -> None:
                 DEFAULT_CONFIG, Path(folder) / "regions.yaml", many_ous=False
             ),
         }
-        report(run_rounds(DEFAULT_CONFIG, grown, args.rounds))
+        report(run_rounds(DEFAULT_CONFIG, grown, rounds))
 
 
 if __name__ == "__main__":

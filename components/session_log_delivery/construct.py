@@ -4,7 +4,9 @@ Member accounts subscribe their session log group to the destination of its
 region. Each destination hands the records to a Firehose stream of its own in
 the home region, next to the bucket; a Lambda processor turns them into
 transcripts and names the sending account, and the stream writes them to
-session-manager/<account>/<region>/ in the central bucket. docs/decisions/delivery.md
+session-manager/<account>/<region>/ in the central bucket, or, from any log
+group but the account's own session log group, to
+session-manager-quarantine/<account>/<region>/. docs/decisions/delivery.md
 explains the layout against the AWS documentation.
 """
 
@@ -71,7 +73,7 @@ class SharedStreamResources(Construct):
             self,
             "processor",
             provider=provider,
-            name=names.session_log_processor,
+            names=names,
             log_group_name=f"{names.operations_log_group_prefix}firehose-processor",
             key_arn=key_arn,
         )
@@ -105,7 +107,11 @@ class SharedStreamResources(Construct):
                 policies.firehose_role_permissions_document(
                     bucket_name=bucket_name,
                     bucket_region=bucket_region,
-                    folders=[names.session_log_folder, names.session_log_error_folder],
+                    folders=[
+                        names.session_log_folder,
+                        names.session_log_quarantine_folder,
+                        names.session_log_error_folder,
+                    ],
                     key_arn=key_arn,
                     processor_arn=self.processor.arn,
                     log_group_arn=error_log_group.arn,
@@ -119,15 +125,14 @@ class SharedStreamResources(Construct):
         """Where and how the stream of `region` writes, logging errors to `log_stream_name`."""
         names = self._names
         day = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}"
+        # The processor picks the folder (session logs or quarantine) and names the account.
+        folder = f"!{{partitionKeyFromLambda:{session_log_processor.FOLDER_KEY}}}"
+        account = f"!{{partitionKeyFromLambda:{session_log_processor.ACCOUNT_KEY}}}"
         return KinesisFirehoseDeliveryStreamExtendedS3Configuration(
             role_arn=self.role_arn,
             bucket_arn=self.bucket_arn,
             kms_key_arn=self.key_arn,
-            prefix=(
-                f"{names.session_log_folder}/"
-                f"!{{partitionKeyFromLambda:{session_log_processor.PARTITION_KEY}}}/"
-                f"{region}/{day}/"
-            ),
+            prefix=f"{folder}/{account}/{region}/{day}/",
             error_output_prefix=(
                 f"{names.session_log_error_folder}/{region}/!{{firehose:error-output-type}}/{day}/"
             ),

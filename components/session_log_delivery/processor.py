@@ -10,13 +10,18 @@ from pathlib import Path
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction, LambdaFunctionLoggingConfig
+from cdktf_cdktf_provider_aws.lambda_function import (
+    LambdaFunction,
+    LambdaFunctionEnvironment,
+    LambdaFunctionLoggingConfig,
+)
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from components.iam_policy import render_policy
 from components.session_log_delivery import policies
 from components.session_log_delivery.runtime import session_log_processor
+from config.names import Names
 from config.types import OPERATIONS_LOG_RETENTION_DAYS
 from synth.lambda_package import LambdaPackage
 from synth.named_stack import DEFAULT_CHILD
@@ -26,6 +31,17 @@ from synth.named_stack import DEFAULT_CHILD
 # compressed and the transcripts can be many times larger, so small batches
 # keep the processor's response under Lambda's 6 MB.
 PROCESSOR_BATCH_MB = "0.2"
+# tools/bench.py prices the processor at this size.
+PROCESSOR_MEMORY_MB = 256
+
+
+def processor_environment(names: Names) -> dict[str, str]:
+    """What the handler reads from its environment, by the handler's own variable names."""
+    return {
+        session_log_processor.SESSION_FOLDER_VARIABLE: names.session_log_folder,
+        session_log_processor.QUARANTINE_FOLDER_VARIABLE: names.session_log_quarantine_folder,
+        session_log_processor.LOG_GROUP_PREFIX_VARIABLE: names.member_log_group_prefix,
+    }
 
 
 class SessionLogProcessorFunction(Construct):
@@ -37,7 +53,7 @@ class SessionLogProcessorFunction(Construct):
         id: str,
         *,
         provider: AwsProvider,
-        name: str,
+        names: Names,
         log_group_name: str,
         key_arn: str,
     ) -> None:
@@ -54,7 +70,7 @@ class SessionLogProcessorFunction(Construct):
             self,
             "role",
             provider=provider,
-            name=name,
+            name=names.session_log_processor,
             assume_role_policy=render_policy(policies.lambda_role_trust_document()),
         )
         IamRolePolicy(
@@ -72,14 +88,15 @@ class SessionLogProcessorFunction(Construct):
             self,
             DEFAULT_CHILD,
             provider=provider,
-            function_name=name,
+            function_name=names.session_log_processor,
             description="Turns CloudWatch Logs records into session transcripts for Firehose",
             role=role.arn,
             runtime="python3.12",
             handler=package.handler,
             filename=package.filename,
             source_code_hash=package.source_code_hash,
-            memory_size=256,
+            memory_size=PROCESSOR_MEMORY_MB,
+            environment=LambdaFunctionEnvironment(variables=processor_environment(names)),
             # Well within the 5 minutes Firehose waits for a transformation.
             timeout=60,
             logging_config=LambdaFunctionLoggingConfig(

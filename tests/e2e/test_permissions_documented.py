@@ -35,8 +35,8 @@ def account_role(deployment, account: str) -> str:
     if account == organization.log_archive_account:
         return "log archive"
     if account == organization.management_account:
-        return "management"
-    return "member"
+        return "StackSet admin"
+    return "member accounts"
 
 
 def missing_rows(deployment, recorded_calls) -> dict[tuple[str, str, str], list[str]]:

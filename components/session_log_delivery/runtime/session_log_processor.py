@@ -2,57 +2,232 @@
 
 Each record CloudWatch Logs puts into Firehose is one gzip-compressed JSON
 envelope holding log events of one log group of one account. This function
-decompresses it, keeps only the log events' messages (Session Manager writes
-one JSON document per message), one per line, and returns the sending account
-as the partition key that the stream's S3 prefix uses. README ("Session log
-delivery") explains why a function does this rather than Firehose's built-in
-decompression and message extraction.
+decompresses it and writes one JSON object per log event (JSON Lines), each
+carrying the session id, the target where known, the account, the log group
+and stream, and the event itself (docs/decisions/delivery.md, "Object
+format"). It returns two partition keys for the stream's S3 prefix: the
+sending account, and the folder, which is the session log folder only for
+the account's own session log group and the quarantine folder for anything
+else. README ("Session log delivery") explains why a function does this
+rather than Firehose's built-in decompression and message extraction.
 
-Runs on the Lambda Python runtime with the standard library only.
+Runs on the Lambda Python runtime with the standard library only; the folder
+names and the log group prefix come from environment variables that
+components/session_log_delivery/processor.py sets.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import gzip
 import json
+import os
+import re
+import time
+import zlib
+from dataclasses import dataclass
 
 # Lambda's synchronous invocations return at most 6 MB (Firehose developer
 # guide, "Transform source data"); records beyond this budget are marked
 # ProcessingFailed, which sends them unchanged to the error prefix.
 RESPONSE_BUDGET_BYTES = 5_500_000
-PARTITION_KEY = "account"
+FOLDER_KEY = "folder"
+ACCOUNT_KEY = "account"
+
+# The construct sets these from config/names.py; the handler reads nothing else.
+SESSION_FOLDER_VARIABLE = "SESSION_LOG_FOLDER"
+QUARANTINE_FOLDER_VARIABLE = "SESSION_LOG_QUARANTINE_FOLDER"
+LOG_GROUP_PREFIX_VARIABLE = "MEMBER_LOG_GROUP_PREFIX"
+
+METRIC_NAMESPACE = "CentralSessionLogs"
+QUARANTINED_METRIC = "QuarantinedRecords"
+STREAM_DIMENSION = "DeliveryStream"
+
+# What a corrupted record can raise on its way from base64 to log events:
+# binascii.Error (base64), zlib.error and gzip.BadGzipFile (an OSError) and
+# EOFError (gzip), UnicodeDecodeError and json.JSONDecodeError (ValueErrors),
+# RecursionError (JSON nested too deep), and KeyError, TypeError or
+# AttributeError for a JSON document of the wrong shape.
+DECODING_ERRORS = (
+    binascii.Error,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    RecursionError,
+    KeyError,
+    TypeError,
+    AttributeError,
+)
+# The partition key becomes part of the object key, so only an account id may.
+ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    session_folder: str
+    quarantine_folder: str
+    log_group_prefix: str
+
+    @classmethod
+    def from_environment(cls, environ: os._Environ | dict) -> Settings:
+        return cls(
+            session_folder=environ[SESSION_FOLDER_VARIABLE],
+            quarantine_folder=environ[QUARANTINE_FOLDER_VARIABLE],
+            log_group_prefix=environ[LOG_GROUP_PREFIX_VARIABLE],
+        )
 
 
 def handler(event: dict, context: object) -> dict:
+    settings = Settings.from_environment(os.environ)
     results = []
+    quarantined = 0
     budget = RESPONSE_BUDGET_BYTES
     for record in event["records"]:
-        result = transform(record)
-        size = len(json.dumps(result))
+        result = transform(record, settings)
+        size = response_size(result)
         if size > budget:
-            result = {"recordId": record["recordId"], "result": "ProcessingFailed"}
+            result = failed(record)
         else:
             budget -= size
+            quarantined += is_quarantined(result, settings)
         results.append(result)
+    print(quarantine_metric(event["deliveryStreamArn"], quarantined))
     return {"records": results}
 
 
-def transform(record: dict) -> dict:
-    record_id = record["recordId"]
+def transform(record: dict, settings: Settings) -> dict:
     try:
-        envelope = json.loads(gzip.decompress(base64.b64decode(record["data"])))
+        envelope = json.loads(gzip.decompress(base64.b64decode(record["data"], validate=True)))
         if envelope["messageType"] != "DATA_MESSAGE":
             # CONTROL_MESSAGE: CloudWatch Logs checking that the destination is reachable.
-            return {"recordId": record_id, "result": "Dropped"}
+            return {"recordId": record["recordId"], "result": "Dropped"}
         account = envelope["owner"]
-        transcript = "".join(f"{event['message']}\n" for event in envelope["logEvents"])
-    except (binascii.Error, OSError, EOFError, ValueError, KeyError, TypeError):
-        return {"recordId": record_id, "result": "ProcessingFailed"}
+        if not ACCOUNT_ID.fullmatch(account):
+            return failed(record)
+        lines = "".join(json_lines(envelope))
+    except DECODING_ERRORS:
+        return failed(record)
     return {
-        "recordId": record_id,
+        "recordId": record["recordId"],
         "result": "Ok",
-        "data": base64.b64encode(transcript.encode()).decode(),
-        "metadata": {"partitionKeys": {PARTITION_KEY: account}},
+        "data": base64.b64encode(lines.encode()).decode(),
+        "metadata": {
+            "partitionKeys": {
+                FOLDER_KEY: folder_for(envelope, settings),
+                ACCOUNT_KEY: account,
+            }
+        },
     }
+
+
+def response_size(result: dict) -> int:
+    """Bytes the result adds to the response: base64 needs no escaping, so it counts as is."""
+    data = result.get("data", "")
+    return len(json.dumps({**result, "data": ""})) + len(data)
+
+
+def failed(record: dict) -> dict:
+    return {"recordId": record["recordId"], "result": "ProcessingFailed"}
+
+
+def folder_for(envelope: dict, settings: Settings) -> str:
+    """Only the sending account's own session log group files under the session folder."""
+    own_log_group = f"{settings.log_group_prefix}{envelope['owner']}"
+    if envelope["logGroup"] == own_log_group:
+        return settings.session_folder
+    return settings.quarantine_folder
+
+
+def json_lines(envelope: dict):
+    """One JSON object per log event, attributed whatever the message format.
+
+    Built as text around the message rather than by json.dumps of the parsed
+    event: serializing every event again took a third of the processor's time.
+    """
+    log_stream = envelope["logStream"]
+    context = json.dumps(
+        {"account": envelope["owner"], "logGroup": envelope["logGroup"], "logStream": log_stream}
+    )[1:-1]
+    for log_event in envelope["logEvents"]:
+        session_id, target, content = attribution(log_event["message"], log_stream)
+        timestamp = epoch_millis(log_event["timestamp"])
+        yield (
+            f'{{"sessionId": {json_string(session_id)}, "target": {json_string(target)}, '
+            f'{context}, "timestamp": {timestamp}, {content}}}\n'
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def json_string(value: str | None) -> str:
+    """A session id or target as JSON; the events of one record repeat them, so cached."""
+    return json.dumps(value)
+
+
+def epoch_millis(timestamp: object) -> int:
+    """CloudWatch Logs timestamps are milliseconds since the epoch; anything else is a bad record."""
+    if type(timestamp) is not int:
+        raise TypeError(f"timestamp {timestamp!r} is not an integer")
+    return timestamp
+
+
+def attribution(message: str, log_stream: str) -> tuple[str, str | None, str]:
+    """The session id and target of one message, and the message as JSON member `event` or `message`.
+
+    Streamed sessions write one JSON document per message with `sessionId` and
+    `target.id`; interactive-command sessions upload plain text, and the agent
+    names every session's log stream after its session id.
+    """
+    streamed = streamed_event(message)
+    if streamed is None:
+        return log_stream, None, f'"message": {json.dumps(message)}'
+    session_id = streamed.get("sessionId")
+    target = streamed.get("target")
+    target_id = target.get("id") if isinstance(target, dict) else None
+    # The message is a valid JSON object already; written again only if it
+    # spans lines, which would break the one-object-per-line format.
+    event = json.dumps(streamed) if "\n" in message else message
+    return (
+        session_id if isinstance(session_id, str) else log_stream,
+        target_id if isinstance(target_id, str) else None,
+        f'"event": {event}',
+    )
+
+
+def streamed_event(message: str) -> dict | None:
+    if not message.startswith("{"):
+        return None
+    try:
+        document = json.loads(message)
+    except (ValueError, RecursionError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def is_quarantined(result: dict, settings: Settings) -> bool:
+    if result["result"] != "Ok":
+        return False
+    return result["metadata"]["partitionKeys"][FOLDER_KEY] == settings.quarantine_folder
+
+
+def quarantine_metric(delivery_stream_arn: str, quarantined: int) -> str:
+    """An embedded metric format line: CloudWatch Logs turns it into a metric to alarm on."""
+    stream = delivery_stream_arn.rsplit("/", 1)[-1]
+    return json.dumps(
+        {
+            "_aws": {
+                "Timestamp": int(time.time() * 1000),
+                "CloudWatchMetrics": [
+                    {
+                        "Namespace": METRIC_NAMESPACE,
+                        "Dimensions": [[STREAM_DIMENSION]],
+                        "Metrics": [{"Name": QUARANTINED_METRIC, "Unit": "Count"}],
+                    }
+                ],
+            },
+            STREAM_DIMENSION: stream,
+            QUARANTINED_METRIC: quarantined,
+        }
+    )
