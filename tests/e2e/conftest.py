@@ -31,7 +31,7 @@ from tests.e2e.support import (
     Deployment,
     FollowUps,
     Organization,
-    apply,
+    apply_recording_calls,
     cdktf_deploy,
     destroy_log_archive,
     emulator_config,
@@ -123,18 +123,6 @@ def deployment(
             deployed, stack, recorded_calls, guiconnect
         )
     return deployed
-
-
-def apply_recording_calls(
-    deployed: Deployment, stack: str, recorded: RecordedCalls, guiconnect: GuiConnectStandIn
-) -> dict:
-    """Applies `stack`; `recorded` gets the calls the emulator and the stand-in answered."""
-    answered_before = len(guiconnect.calls)
-    with recorded.applying(stack):
-        plan = apply(deployed, stack)
-    for operation, account, _region in guiconnect.calls[answered_before:]:
-        recorded.add(stack, account, f"ssm-guiconnect:{operation}")
-    return plan
 
 
 @pytest.fixture(scope="session")

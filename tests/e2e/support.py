@@ -15,6 +15,7 @@ from concurrent import futures
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
@@ -25,6 +26,10 @@ from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
 from tools.cdktf_cli import CDKTF
 from tools.plan import StackPlan, plan_stack
 from tools.terraform_cli import run_terraform
+
+if TYPE_CHECKING:
+    from tests.e2e.recorded_calls import RecordedCalls
+    from tests.support.guiconnect import GuiConnectStandIn
 
 HOME_REGION = "ap-northeast-1"
 MEMBER_REGIONS = [HOME_REGION, "us-east-1"]
@@ -262,3 +267,15 @@ def member_stack_custom_resource(deployment: Deployment, account: str, region: s
         if getattr(resource, "cf_resource_type", None) == kind
     ]
     return resource
+
+
+def apply_recording_calls(
+    deployed: Deployment, stack: str, recorded: RecordedCalls, guiconnect: GuiConnectStandIn
+) -> dict:
+    """Applies `stack`; `recorded` gets the calls the emulator and the stand-in answered."""
+    answered_before = len(guiconnect.calls)
+    with recorded.applying(stack):
+        plan = apply(deployed, stack)
+    for operation, account, _region in guiconnect.calls[answered_before:]:
+        recorded.add(stack, account, f"ssm-guiconnect:{operation}")
+    return plan
