@@ -202,15 +202,20 @@ def run_with_cdktf(command: list[str], deployment: Deployment) -> subprocess.Com
 def _session_in(emulator: str, account: str, organization: Organization) -> boto3.Session:
     if account == organization.management_account:
         return boto3.Session(region_name=HOME_REGION)
-    sts = boto3.client("sts", region_name=HOME_REGION, endpoint_url=emulator)
-    credentials = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/{DEPLOY_ROLE}", RoleSessionName="e2e-checks"
-    )["Credentials"]
+    return assumed_session(
+        emulator, f"arn:aws:iam::{account}:role/{DEPLOY_ROLE}", HOME_REGION, "e2e-checks"
+    )
+
+
+def assumed_session(emulator: str, role_arn: str, region: str, name: str) -> boto3.Session:
+    """A session with the role's credentials; the emulator maps them to the role's account."""
+    sts = boto3.client("sts", region_name=region, endpoint_url=emulator)
+    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName=name)["Credentials"]
     return boto3.Session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
         aws_session_token=credentials["SessionToken"],
-        region_name=HOME_REGION,
+        region_name=region,
     )
 
 

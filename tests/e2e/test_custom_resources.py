@@ -13,6 +13,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.e2e.support import assumed_session
+
 # An account and region of their own, away from the shared deployment.
 PROBE_ACCOUNT = "111122223333"
 PROBE_REGION = "eu-west-1"
@@ -81,14 +83,8 @@ PROBE_TEMPLATE = {
 
 @pytest.fixture
 def probe_session(emulator) -> boto3.Session:
-    credentials = boto3.client("sts", region_name=PROBE_REGION, endpoint_url=emulator).assume_role(
-        RoleArn=f"arn:aws:iam::{PROBE_ACCOUNT}:role/probe", RoleSessionName="probe"
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=PROBE_REGION,
+    return assumed_session(
+        emulator, f"arn:aws:iam::{PROBE_ACCOUNT}:role/probe", PROBE_REGION, "probe"
     )
 
 
