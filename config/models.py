@@ -40,6 +40,8 @@ from config.types import (
 )
 from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
 
+FIREHOSE_STREAMS_PER_REGION = 5000
+
 
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -405,6 +407,20 @@ class SessionLogsConfig(StrictModel):
             )
         if not self.deployment_regions:
             raise ValueError("exclusions.regions leaves out every member region")
+        return self
+
+    @model_validator(mode="after")
+    def _streams_fit_the_home_regions_quota(self) -> SessionLogsConfig:
+        """Every region's streams live in the home region: "By default, you can create up to
+        5,000 Firehose streams per AWS Region" (Firehose API reference, CreateDeliveryStream)."""
+        streams = len(self.deployment_regions) * self.delivery_streams_per_region
+        if streams > FIREHOSE_STREAMS_PER_REGION:
+            raise ValueError(
+                f"stack_set.expected_accounts {self.stack_set.expected_accounts} at "
+                f"delivery.accounts_per_stream {self.delivery.accounts_per_stream} needs {streams} "
+                f"Firehose streams in home_region, more than its quota of "
+                f"{FIREHOSE_STREAMS_PER_REGION}; raise accounts_per_stream"
+            )
         return self
 
     @model_validator(mode="after")

@@ -166,6 +166,8 @@ def test_excluded_regions_get_no_deployment_but_keep_their_key():
         ({"delivery": {"buffering_interval_seconds": 901}}, "delivery.buffering_interval_seconds: Input should be less than or equal to 900 (got 901)"),
         ({"delivery": {"accounts_per_stream": 0}}, "delivery.accounts_per_stream: Input should be greater than or equal to 1 (got 0)"),
         ({"delivery": {"accounts_per_stream": 5001}}, "delivery.accounts_per_stream: Input should be less than or equal to 5000 (got 5001)"),
+        ({"stack_set": {"expected_accounts": 1_000_001}, "delivery": {"accounts_per_stream": 400}},
+         "stack_set.expected_accounts 1000001 at delivery.accounts_per_stream 400 needs 5002 Firehose streams in home_region, more than its quota of 5000"),
         ({"exclusions": {"accounts": ["123456789012"]}}, "exclusions.accounts: unknown setting"),
         ({"exclusions": {"account_ids": ["1234"]}}, "exclusions.account_ids[0]: expected a 12-digit AWS account id in quotes (got '1234')"),
         ({"exclusions": {"account_ids": ["123456789012", "123456789012"]}}, "exclusions.account_ids: lists 123456789012 more than once"),

@@ -6,12 +6,9 @@ deploys the template into a stack it never registers, so CreateStackInstances
 fails ("Stack with id ... does not exist"). It never sends Update or Delete.
 AWS sends Create, Update and Delete to the function and waits for the answer
 at the pre-signed ResponseURL (CloudFormation User Guide, "Custom resource
-request types"). This stand-in does that without Docker: it takes the
-function's code (index.py of its zip), runs the handler in a process of its
-own (Lambda gives each function its own environment), with credentials of the
-function's role in the member account (from the emulator's STS, which maps
-them to that account) and the emulator as every endpoint, and reads the
-answer from a local ResponseURL. A FAILED answer fails the request, and with
+request types"). This stand-in does that without Docker: it runs the
+function's handler as Lambda would (tests/e2e/lambda_runtime.py) and reads
+the answer from a local ResponseURL. A FAILED answer fails the request, and with
 it the stack operation, as on AWS; a SUCCESS keeps the PhysicalResourceId for
 the next Update and Delete, and the Data for Fn::GetAtt.
 
@@ -24,29 +21,16 @@ every scalar arrives as a string (aws-cloudformation/cloudformation-coverage-roa
 
 from __future__ import annotations
 
-import io
-import json
-import subprocess
-import sys
-import tempfile
 import uuid
-import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-from moto.awslambda.utils import get_backend as lambda_backend
 from moto.cloudformation.exceptions import CloudFormationError, UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 
+from tests.e2e.lambda_runtime import LambdaRuntime
 from tests.support.custom_resources import CloudFormationStandIn
 
-_RUN_HANDLER = """
-import json, sys
-sys.path.insert(0, sys.argv[1])
-import index
-index.handler(json.loads(sys.stdin.read()), None)
-"""
 # Properties CloudFormation reads itself and does not pass to the handler.
 _CLOUDFORMATION_PROPERTIES = ("ServiceTimeout",)
 
@@ -64,56 +48,23 @@ class CustomResourceFailed(CloudFormationError):
 
 
 @dataclass
-class LambdaRuntime:
-    """Where the handlers' calls go: the emulator, the ssm-guiconnect stand-in, the ResponseURL."""
+class CustomResourceSender:
+    """Sends requests to the handlers and reads their answers at the local ResponseURL."""
 
-    emulator_url: str
-    guiconnect_url: str
+    functions: LambdaRuntime
     cloudformation: CloudFormationStandIn
 
-    def send(self, account: str, region: str, event: dict) -> dict:
+    def send(self, event: dict) -> dict:
         """Runs the handler of the event's ServiceToken and returns its SUCCESS answer."""
-        function = lambda_backend(account, region).get_function(event["ServiceToken"])
         request_id = str(uuid.uuid4())
         full_event = {**event, "RequestId": request_id, "ResponseURL": self.cloudformation.url}
-        with tempfile.TemporaryDirectory() as code_dir:
-            with zipfile.ZipFile(io.BytesIO(function.code_bytes)) as code:
-                code.extract("index.py", code_dir)
-            subprocess.run(
-                [sys.executable, "-c", _RUN_HANDLER, code_dir],
-                input=json.dumps(full_event),
-                text=True,
-                env=self._environment(account, region, function.role),
-                check=True,
-                capture_output=True,
-                timeout=300,
-            )
+        self.functions.invoke(event["ServiceToken"], full_event)
         [answer] = [a for a in self.cloudformation.answers if a["RequestId"] == request_id]
         if answer["Status"] != "SUCCESS":
             raise CustomResourceFailed(
                 f"{event['RequestType']} of {event['LogicalResourceId']} failed: {answer['Reason']}"
             )
         return answer
-
-    def _environment(self, account: str, region: str, role_arn: str) -> dict[str, str]:
-        credentials = boto3.client(
-            "sts",
-            region_name=region,
-            endpoint_url=self.emulator_url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        ).assume_role(RoleArn=role_arn, RoleSessionName="lambda")["Credentials"]
-        assert role_arn.split(":")[4] == account
-        return {
-            "PATH": "/usr/bin:/bin",
-            "AWS_REGION": region,
-            "AWS_DEFAULT_REGION": region,
-            "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
-            "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-            "AWS_SESSION_TOKEN": credentials["SessionToken"],
-            "AWS_ENDPOINT_URL": self.emulator_url,
-            "AWS_ENDPOINT_URL_SSM_GUICONNECT": self.guiconnect_url,
-        }
 
 
 def as_cloudformation_sends(properties: dict) -> dict:
@@ -132,8 +83,8 @@ def _stringified(value: Any) -> Any:
     return str(value)
 
 
-def custom_resource_class(runtime: LambdaRuntime) -> type[CloudFormationModel]:
-    """A moto resource class whose create, update and delete run the handler through `runtime`."""
+def custom_resource_class(sender: CustomResourceSender) -> type[CloudFormationModel]:
+    """A moto resource class whose create, update and delete run the handler through `sender`."""
 
     class HandledCustomResource(CloudFormationModel):
         def __init__(self, account: str, region: str, request: dict, properties: dict) -> None:
@@ -208,7 +159,7 @@ def custom_resource_class(runtime: LambdaRuntime) -> type[CloudFormationModel]:
             }
             if request_type != "Create":
                 event["PhysicalResourceId"] = self.physical_id
-            answer = runtime.send(self.account, self.region, event)
+            answer = sender.send(event)
             self.physical_id = answer["PhysicalResourceId"]
             self.data = answer.get("Data", {})
 

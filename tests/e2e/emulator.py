@@ -24,8 +24,10 @@ from moto.kms.models import kms_backends
 from moto.kms.responses import KmsResponse
 from moto.server import ThreadedMotoServer
 
-from tests.e2e.custom_resources import LambdaRuntime, custom_resource_class
+from tests.e2e.custom_resources import CustomResourceSender, custom_resource_class
+from tests.e2e.lambda_runtime import LambdaRuntime
 from tests.e2e.recorded_calls import RecordedCalls, record_calls
+from tests.e2e.session_log_delivery import deliver_session_logs
 from tests.support.custom_resources import cloudformation_stand_in
 from tests.support.guiconnect import GuiConnectStandIn
 from tests.support.moto_logs import close_logs_gaps
@@ -38,7 +40,9 @@ def running_emulator(guiconnect: GuiConnectStandIn, recorded: RecordedCalls) -> 
     """Yields the emulator's URL; the server stops and the patches go, whatever happens.
 
     Custom resources run their handlers, which call the emulator and, for
-    ssm-guiconnect (which moto lacks), `guiconnect`; `recorded` gets the calls.
+    ssm-guiconnect (which moto lacks), `guiconnect`; session log events flow
+    through destinations, Firehose and the processor into the bucket
+    (tests/e2e/session_log_delivery.py); `recorded` gets the calls.
     """
     with (
         pytest.MonkeyPatch.context() as patches,
@@ -53,8 +57,9 @@ def running_emulator(guiconnect: GuiConnectStandIn, recorded: RecordedCalls) -> 
         try:
             host, port = server.get_host_and_port()
             url = f"http://{host}:{port}"
-            runtime = LambdaRuntime(url, guiconnect.url, response_url)
-            _run_custom_resources(patches, runtime)
+            functions = LambdaRuntime(url, guiconnect.url)
+            _run_custom_resources(patches, CustomResourceSender(functions, response_url))
+            deliver_session_logs(patches, functions)
             yield url
         finally:
             server.stop()
@@ -125,9 +130,9 @@ def _keeping_stack_set_settings(handler):
     return handle
 
 
-def _run_custom_resources(patches: pytest.MonkeyPatch, runtime: LambdaRuntime) -> None:
+def _run_custom_resources(patches: pytest.MonkeyPatch, sender: CustomResourceSender) -> None:
     """Custom resources run their handlers (see tests/e2e/custom_resources.py for why)."""
-    handled = custom_resource_class(runtime)
+    handled = custom_resource_class(sender)
     patches.setattr(
         cloudformation_parsing,
         "resource_class_from_type",
