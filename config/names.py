@@ -40,6 +40,9 @@ class Names:
         self.key_alias = f"alias/{self.prefix}"
         self.stack_set = f"{self.prefix}-member"
         self.session_log_processor = f"{self.prefix}-firehose-processor"
+        self.session_log_processor_log_group = (
+            f"{self.operations_log_group_prefix}firehose-processor"
+        )
         self._log_archive_account = log_archive_account_id
         self._home_region = home_region
 

@@ -74,7 +74,7 @@ class SharedStreamResources(Construct):
             "processor",
             provider=provider,
             names=names,
-            log_group_name=f"{names.operations_log_group_prefix}firehose-processor",
+            log_group_name=names.session_log_processor_log_group,
             key_arn=key_arn,
         )
         error_log_group = CloudwatchLogGroup(

@@ -98,7 +98,8 @@ class LambdaRuntime:
 
 def _write_logs(function: LambdaFunction, account: str, region: str, output: str) -> None:
     lines = [line for line in output.splitlines() if line]
-    logging_config = getattr(function, "logging_config", None) or {}
+    # moto drops LoggingConfig; tests/e2e/emulator.py keeps it on the function.
+    logging_config = function.logging_config or {}
     group = logging_config.get("LogGroup", f"/aws/lambda/{function.function_name}")
     logs = logs_backends[account][region]
     if not lines or group not in logs.groups:

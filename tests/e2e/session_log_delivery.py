@@ -80,7 +80,13 @@ def through_destinations(moto_send):
         arn = parse_arn(destination_arn)
         destination = logs_backends[arn.account][arn.region].destinations[destination_arn]
         target = parse_arn(destination.target_arn)
-        record = subscription_record(self, filter_name, log_events)
+        record = cloudwatch_logs_record(
+            owner=self.account_id,
+            log_group=self.log_group.name,
+            log_stream=self.log_stream_name,
+            filter_name=filter_name,
+            log_events=[{**event, "id": str(event["id"])} for event in log_events],
+        )
         firehose_backends[target.account][target.region].put_record_batch(
             target.resource_id, [{"Data": record}]
         )
@@ -88,14 +94,17 @@ def through_destinations(moto_send):
     return send
 
 
-def subscription_record(stream: LogStream, filter_name: str, log_events: list[dict]) -> bytes:
+def cloudwatch_logs_record(
+    *, owner: str, log_group: str, log_stream: str, filter_name: str, log_events: list[dict]
+) -> bytes:
+    """One record as CloudWatch Logs puts it into a destination's stream."""
     envelope = {
         "messageType": "DATA_MESSAGE",
-        "owner": stream.account_id,
-        "logGroup": stream.log_group.name,
-        "logStream": stream.log_stream_name,
+        "owner": owner,
+        "logGroup": log_group,
+        "logStream": log_stream,
         "subscriptionFilters": [filter_name],
-        "logEvents": [{**event, "id": str(event["id"])} for event in log_events],
+        "logEvents": log_events,
     }
     return gzip.compress(json.dumps(envelope).encode())
 
@@ -106,7 +115,7 @@ def transformed_and_partitioned(moto_put, functions: LambdaRuntime):
         if processor_arn is None:
             return moto_put(self, stream_name, version_id, destination, records)
         delivery = Delivery(self, self.delivery_streams[stream_name], destination)
-        return delivery.deliver(functions, processor_arn, [_bytes(r["Data"]) for r in records])
+        return delivery.deliver(functions, processor_arn, [r["Data"] for r in records])
 
     return put_s3_records
 
@@ -118,11 +127,6 @@ def _lambda_processor(destination: dict) -> str | None:
     [processor] = processing["Processors"]
     parameters = {p["ParameterName"]: p["ParameterValue"] for p in processor["Parameters"]}
     return parameters["LambdaArn"]
-
-
-def _bytes(data: bytes | str) -> bytes:
-    """A record's Data: moto passes the blob decoded; base64 if it ever arrives as text."""
-    return data if isinstance(data, bytes) else base64.b64decode(data)
 
 
 class Delivery:

@@ -9,7 +9,6 @@ group; tests/e2e/session_log_delivery.py carries the hops it lacks.
 from __future__ import annotations
 
 import base64
-import gzip
 import json
 import time
 import uuid
@@ -17,18 +16,18 @@ import uuid
 import pytest
 from moto.s3.models import FakeKey, s3_backends
 
-from tests.e2e.support import MEMBER_REGIONS
+from tests.e2e.session_log_delivery import cloudwatch_logs_record
+from tests.e2e.support import HOME_REGION, MEMBER_REGIONS
 
 
 def member_account(deployment) -> str:
     return sorted(deployment.organization.member_account_by_ou.values())[0]
 
 
-def archive(deployment, service: str, region: str | None = None):
-    account = deployment.organization.log_archive_account
-    if region is None:
-        return deployment.client(service, account=account)
-    return deployment.client(service, account=account, region=region)
+def archive(deployment, service: str, region: str = HOME_REGION):
+    return deployment.client(
+        service, account=deployment.organization.log_archive_account, region=region
+    )
 
 
 def put_events(deployment, account: str, region: str, group: str, stream: str, messages: list):
@@ -86,7 +85,7 @@ def streamed_event(account: str, region: str, session_id: str, output: list[str]
     )
 
 
-def session_id() -> str:
+def new_session_id() -> str:
     return f"alice-{uuid.uuid4().hex[:17]}"
 
 
@@ -94,7 +93,7 @@ def session_id() -> str:
 def test_a_streamed_session_lands_as_an_attributed_encrypted_transcript(deployment, region):
     account = member_account(deployment)
     names = deployment.config.names
-    session = session_id()
+    session = new_session_id()
     message = streamed_event(account, region, session, ["$ whoami", "ssm-user"])
     group = f"{names.member_log_group_prefix}{account}"
     put_events(deployment, account, region, group, session, [message])
@@ -117,12 +116,10 @@ def test_an_interactive_command_transcript_keeps_its_session_id(deployment):
     """Interactive commands upload plain text; the log stream names the session."""
     account, region = member_account(deployment), MEMBER_REGIONS[0]
     names = deployment.config.names
-    session = session_id()
+    session = new_session_id()
     transcript = f"Script started, file is /tmp/{session}\n$ uptime\n 10:00:00 up 3 days"
-    put_events(
-        deployment, account, region, f"{names.member_log_group_prefix}{account}", session,
-        [transcript],
-    )  # fmt: skip
+    group = f"{names.member_log_group_prefix}{account}"
+    put_events(deployment, account, region, group, session, [transcript])
 
     prefix = f"{names.session_log_folder}/{account}/{region}/"
     [(_, line)] = lines_with(deployment, prefix, session)
@@ -145,7 +142,7 @@ def test_another_log_group_subscribed_to_the_destination_is_quarantined(deployme
         filterPattern="",
         destinationArn=names.log_destination_arn(region, shard),
     )
-    session = session_id()
+    session = new_session_id()
     put_events(deployment, account, region, group, session, [f"pretending to be {session}"])
 
     assert lines_with(deployment, f"{names.session_log_folder}/", session) == []
@@ -158,7 +155,7 @@ def test_another_log_group_subscribed_to_the_destination_is_quarantined(deployme
 def quarantined_counts(deployment) -> set[int]:
     """The processor's QuarantinedRecords values, from the embedded metric lines in its log group."""
     logs = archive(deployment, "logs")
-    group = f"{deployment.config.names.operations_log_group_prefix}firehose-processor"
+    group = deployment.config.names.session_log_processor_log_group
     events = logs.filter_log_events(logGroupName=group, filterPattern="QuarantinedRecords")
     return {json.loads(e["message"])["QuarantinedRecords"] for e in events["events"]}
 
@@ -168,11 +165,11 @@ def test_a_corrupt_record_fails_alone_into_the_error_prefix(deployment):
     names = deployment.config.names
     firehose = archive(deployment, "firehose")
     garbage = b"\x1f\x8b" + uuid.uuid4().bytes  # a gzip header, then nothing gzip can read
-    good = session_id()
+    good = new_session_id()
     account = member_account(deployment)
     firehose.put_record_batch(
         DeliveryStreamName=names.delivery_stream(region, 0),
-        Records=[{"Data": garbage}, {"Data": cloudwatch_logs_record(names, account, good)}],
+        Records=[{"Data": garbage}, {"Data": session_record(names, account, good)}],
     )
 
     errors = f"{names.session_log_error_folder}/{region}/processing-failed/"
@@ -184,14 +181,12 @@ def test_a_corrupt_record_fails_alone_into_the_error_prefix(deployment):
     assert line["sessionId"] == good
 
 
-def cloudwatch_logs_record(names, account: str, session: str) -> bytes:
-    """A record as a destination puts it into its stream (tests/e2e/session_log_delivery.py)."""
-    envelope = {
-        "messageType": "DATA_MESSAGE",
-        "owner": account,
-        "logGroup": f"{names.member_log_group_prefix}{account}",
-        "logStream": session,
-        "subscriptionFilters": [names.member_subscription_filter],
-        "logEvents": [{"id": "1", "timestamp": int(time.time() * 1000), "message": "$ ls"}],
-    }
-    return gzip.compress(json.dumps(envelope).encode())
+def session_record(names, account: str, session: str) -> bytes:
+    """A record of the account's session log group, as its destination puts it into the stream."""
+    return cloudwatch_logs_record(
+        owner=account,
+        log_group=f"{names.member_log_group_prefix}{account}",
+        log_stream=session,
+        filter_name=names.member_subscription_filter,
+        log_events=[{"id": "1", "timestamp": int(time.time() * 1000), "message": "$ ls"}],
+    )
