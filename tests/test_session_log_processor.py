@@ -104,6 +104,25 @@ def test_plain_text_transcripts_keep_the_session_id_of_their_log_stream():
     assert (second["sessionId"], second["event"]) == (SESSION_ID, {})
 
 
+@pytest.mark.parametrize(
+    ("message", "member", "value"),
+    [
+        ('{"sessionId": "s"} and text after it', "message", '{"sessionId": "s"} and text after it'),
+        ('{"sessionId": "s"', "message", '{"sessionId": "s"'),
+        ("[1, 2]", "message", "[1, 2]"),
+        ('{"sessionId": "s"}\r\n', "event", {"sessionId": "s"}),
+        ('{\n  "sessionId": "s"\n}', "event", {"sessionId": "s"}),
+    ],
+)
+def test_only_a_whole_json_object_is_written_as_an_event_and_always_on_one_line(
+    message, member, value
+):
+    event = firehose_event(subscription_record("j", data_message(ACCOUNT, message)))
+    [result] = handler(event, None)["records"]
+    [line] = json_lines(result)
+    assert line[member] == value
+
+
 def test_each_record_keeps_its_own_account():
     event = firehose_event(
         subscription_record("a", data_message("111111111111", "first")),
