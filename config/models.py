@@ -33,12 +33,14 @@ from config.types import (
     OrganizationId,
     Region,
     RoleArn,
+    RoleArnPattern,
     S3KeyPrefix,
+    SessionDocumentName,
     ShellProfile,
     TagKey,
     TagValue,
 )
-from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
+from stacks.registry import GUARDRAILS_STACK, LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
 
 FIREHOSE_STREAMS_PER_REGION = 5000
 
@@ -343,6 +345,46 @@ class StackSetConfig(StrictModel):
     )
 
 
+# Sized so that the largest config keeps each service control policy within
+# Organizations' 5,120 characters (tests/test_guardrails.py measures it).
+MAX_EXEMPT_ROLE_PATTERNS = 5
+MAX_ALLOWED_SESSION_DOCUMENTS = 10
+
+
+class GuardrailsConfig(StrictModel):
+    """Service control policies that keep member administrators from switching session logging off."""
+
+    enabled: bool = Field(
+        True,
+        description="Attach the guardrail SCPs to every target OU. `false` removes them at the next deploy of the guardrails stack.",
+    )
+    policy_admin: AccountConfig | None = Field(
+        None,
+        description="The account that writes the SCPs: the management account or an Organizations delegated administrator for policies, where the guardrails stack works. Unset: the `stackset_admin` account and role with a local state file, which needs `stackset_admin.call_as: SELF` (the management account) and a local backend there.",
+    )
+    exempt_role_arn_patterns: Annotated[
+        list[RoleArnPattern], Field(max_length=MAX_EXEMPT_ROLE_PATTERNS)
+    ] = Field(
+        default_factory=list,
+        description=f"Break-glass roles the SCPs do not apply to, as ARN patterns (`*`, `?`), at most {MAX_EXEMPT_ROLE_PATTERNS}. The project's own roles and the StackSets execution role are always exempt.",
+    )
+    block_unlogged_sessions: bool = Field(
+        True,
+        description="Deny `ssm:StartSession` with any document but `SSM-SessionManagerRunShell` and `allowed_session_documents`: port forwarding and SSH sessions are never logged. Fleet Manager RDP and just-in-time RDP (started through ssm-guiconnect) stay allowed.",
+    )
+    allowed_session_documents: Annotated[
+        list[SessionDocumentName], Field(max_length=MAX_ALLOWED_SESSION_DOCUMENTS)
+    ] = Field(
+        default_factory=list,
+        description=f"Session documents people may still start sessions with, for example `AWS-StartPortForwardingSession`; their sessions are not logged. At most {MAX_ALLOWED_SESSION_DOCUMENTS}.",
+    )
+
+    @field_validator("exempt_role_arn_patterns", "allowed_session_documents")
+    @classmethod
+    def _no_duplicates(cls, values: list[str]) -> list[str]:
+        return _without_duplicates(values)
+
+
 class SessionLogsConfig(StrictModel):
     organization_id: OrganizationId = Field(
         description="`o-…` id of the organization; scopes the bucket, key and destination policies."
@@ -383,6 +425,10 @@ class SessionLogsConfig(StrictModel):
         description="Existing IAM roles, `path/name` or `name`, that get the instance policy where they exist, for example `service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole` (the Default Host Management Configuration role).",
     )
     stack_set: StackSetConfig = Field(StackSetConfig(), description="The member StackSet.")
+    guardrails: GuardrailsConfig = Field(
+        GuardrailsConfig(),
+        description="Service control policies that keep session logging on in the member accounts.",
+    )
     tags: dict[TagKey, TagValue] = Field(
         default_factory=dict,
         description="Tags on every taggable resource, through the providers' `default_tags`. Keys starting with `aws:` are reserved.",
@@ -436,17 +482,35 @@ class SessionLogsConfig(StrictModel):
         return self
 
     @model_validator(mode="after")
-    def _stacks_keep_separate_state(self) -> SessionLogsConfig:
-        backends = {
-            LOG_ARCHIVE_STACK: self.log_archive.backend,
-            MEMBER_STACKSET_STACK: self.stackset_admin.backend,
-        }
-        locations = {stack: self._state_location(stack, b) for stack, b in backends.items()}
-        if len(set(locations.values())) < len(locations):
+    def _guardrails_have_an_account(self) -> SessionLogsConfig:
+        admin = self.stackset_admin
+        if self.guardrails.policy_admin is None and (
+            admin.call_as != "SELF" or not isinstance(admin.backend, LocalBackendConfig)
+        ):
             raise ValueError(
-                "log_archive.backend and stackset_admin.backend point at the same state "
-                f"{locations[LOG_ARCHIVE_STACK]!r}; each stack needs its own"
+                "guardrails.policy_admin is required: only the management account or a delegated "
+                "administrator for policies can write SCPs, and stackset_admin "
+                f"(call_as {admin.call_as}, {admin.backend.type} backend) cannot lend the "
+                "guardrails stack its account and a state of its own"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _stacks_keep_separate_state(self) -> SessionLogsConfig:
+        fields = {
+            LOG_ARCHIVE_STACK: "log_archive.backend",
+            MEMBER_STACKSET_STACK: "stackset_admin.backend",
+            GUARDRAILS_STACK: "guardrails.policy_admin.backend",
+        }
+        seen: dict[str, str] = {}
+        for stack, account in self.account_by_stack.items():
+            location = self._state_location(stack, account.backend)
+            if location in seen:
+                raise ValueError(
+                    f"{seen[location]} and {fields[stack]} point at the same state "
+                    f"{location!r}; each stack needs its own"
+                )
+            seen[location] = fields[stack]
         return self
 
     def _state_location(self, stack: str, backend: LocalBackendConfig | S3BackendConfig) -> str:
@@ -461,6 +525,23 @@ class SessionLogsConfig(StrictModel):
             home_region=self.home_region,
             bucket=self.bucket_name,
         )
+
+    @property
+    def account_by_stack(self) -> dict[str, AccountConfig]:
+        """The account each stack works in, and with it where the stack keeps its state."""
+        return {
+            LOG_ARCHIVE_STACK: self.log_archive,
+            MEMBER_STACKSET_STACK: self.stackset_admin,
+            GUARDRAILS_STACK: self.guardrails_admin,
+        }
+
+    @property
+    def guardrails_admin(self) -> AccountConfig:
+        """The account the guardrails stack works in; see GuardrailsConfig.policy_admin."""
+        if self.guardrails.policy_admin is not None:
+            return self.guardrails.policy_admin
+        admin = self.stackset_admin
+        return AccountConfig(account_id=admin.account_id, role_arn=admin.role_arn)
 
     @property
     def replica_regions(self) -> list[str]:

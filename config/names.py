@@ -14,6 +14,7 @@ class Names:
     # The original article's member log group name; the key policy matches it by this prefix.
     member_log_group_prefix = "session-manager-log-"
     member_instance_policy_prefix = "session-manager-log-access-"
+    member_session_user_policy_prefix = "session-manager-session-encryption-"
     session_preferences_document = "SSM-SessionManagerRunShell"
     # Not the name earlier versions gave their AWS::Logs::SubscriptionFilter:
     # CloudFormation deletes that one after the update that replaces it.
@@ -27,6 +28,9 @@ class Names:
     # "-<n>" appended, from n = 2: shard_suffix says how, and the member's
     # runtime/session_log_group.py picks the destination by the same rule.
     log_destination = prefix
+    # The guardrails' service control policies.
+    session_logging_protection_policy = f"{prefix}-protect-session-logging"
+    logged_sessions_only_policy = f"{prefix}-logged-sessions-only"
     # Top-level folders of the central bucket that Firehose writes to.
     session_log_folder = "session-manager"
     session_log_error_folder = "session-manager-errors"

@@ -71,6 +71,22 @@ RoleArn = Annotated[
     StringConstraints(max_length=2048),
     _shaped(r"arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]+", "an IAM role ARN"),
 ]
+# A role ARN that may use `*` and `?` in the account and after `role/`, as
+# ArnLike matches them (IAM user guide, "ARN condition operators"); the
+# length keeps the largest guardrails config within the SCP size quota.
+RoleArnPattern = Annotated[
+    str,
+    StringConstraints(max_length=96),
+    _shaped(
+        r"arn:aws[a-z-]*:iam::(\d{12}|\*):role/[A-Za-z0-9+=,.@_/*?-]+",
+        "an IAM role ARN, with * or ? as wildcards, like arn:aws:iam::*:role/BreakGlass*",
+    ),
+]
+# Names CreateDocument accepts (Systems Manager API reference), without ARNs.
+SessionDocumentName = Annotated[
+    str,
+    _shaped(r"[A-Za-z0-9_.-]{3,128}", "a Systems Manager document name like AWS-StartSSHSession"),
+]
 BucketName = Annotated[
     str,
     _shaped(

@@ -10,9 +10,10 @@ from cdktf import App, Aspects
 
 from config import provider_locks
 from config.models import SessionLogsConfig
+from stacks.guardrails_stack import GuardrailsStack
 from stacks.log_archive_stack import LogArchiveStack
 from stacks.member_stackset_stack import MemberStackSetStack
-from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
+from stacks.registry import GUARDRAILS_STACK, LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
 from synth.policy_checks import PolicyChecks
 
 
@@ -21,7 +22,8 @@ def build_app(config: SessionLogsConfig, *, outdir: Path, final_outdir: Path) ->
     app = App(outdir=str(outdir))
     log_archive = LogArchiveStack(app, LOG_ARCHIVE_STACK, config, final_outdir)
     member = MemberStackSetStack(app, MEMBER_STACKSET_STACK, config, final_outdir, log_archive)
-    for stack in (log_archive, member):
+    guardrails = GuardrailsStack(app, GUARDRAILS_STACK, config, final_outdir)
+    for stack in (log_archive, member, guardrails):
         Aspects.of(stack).add(PolicyChecks())
     return app
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from cdktf import Fn, TerraformLocal
 from constructs import Construct
 
-from components.aws_providers import AccountProviders, deploying_account_id
+from components.aws_providers import deploying_account_id
 from components.central_bucket.construct import CentralLogBucket
 from components.central_bucket.policies import central_bucket_policy_document
 from components.iam_policy import PolicyDocument
@@ -18,9 +18,9 @@ from components.session_log_key.policies import (
     session_log_key_policy_document,
 )
 from config.models import SessionLogsConfig
+from stacks.account import work_in_account
 from synth.named_stack import NamedStack
 from synth.policy_checks import suppress
-from synth.state_backend import add_state_backend
 
 
 class LogArchiveStack(NamedStack):
@@ -29,23 +29,8 @@ class LogArchiveStack(NamedStack):
     def __init__(self, scope: Construct, id: str, config: SessionLogsConfig, outdir: Path) -> None:
         super().__init__(scope, id)
         names = config.names
-        account = config.log_archive
-        add_state_backend(
-            self,
-            account.backend,
-            outdir,
-            local_state_file=names.local_state_file(id),
-            emulator_endpoint=config.emulator_endpoint,
-        )
-        providers = AccountProviders(
-            self,
-            "providers",
-            account_id=account.account_id,
-            role_arn=account.role_arn,
-            home_region=config.home_region,
-            regions=config.key_regions,
-            tags=config.tags,
-            emulator_endpoint=config.emulator_endpoint,
+        providers = work_in_account(
+            self, config, config.log_archive, outdir, regions=config.key_regions
         )
         self.key = SessionLogKey(
             self,

@@ -6,15 +6,14 @@ from pathlib import Path
 
 from constructs import Construct
 
-from components.aws_providers import AccountProviders
 from components.member_template.builder import build_member_template
 from components.member_template.parameters import LogArchiveOutputs
 from components.stack_set.construct import OperationPreferences, OrganizationStackSet, Timeouts
 from config.models import SessionLogsConfig
 from config.rollout import instance_timeout, template_update_timeout
+from stacks.account import work_in_account
 from stacks.log_archive_stack import LogArchiveStack
 from synth.named_stack import NamedStack
-from synth.state_backend import add_state_backend
 
 
 class MemberStackSetStack(NamedStack):
@@ -30,23 +29,7 @@ class MemberStackSetStack(NamedStack):
     ) -> None:
         super().__init__(scope, id)
         admin = config.stackset_admin
-        add_state_backend(
-            self,
-            admin.backend,
-            outdir,
-            local_state_file=config.names.local_state_file(id),
-            emulator_endpoint=config.emulator_endpoint,
-        )
-        providers = AccountProviders(
-            self,
-            "providers",
-            account_id=admin.account_id,
-            role_arn=admin.role_arn,
-            home_region=config.home_region,
-            regions=[],
-            tags=config.tags,
-            emulator_endpoint=config.emulator_endpoint,
-        )
+        providers = work_in_account(self, config, admin, outdir)
         template = build_member_template(
             config,
             log_archive=LogArchiveOutputs(

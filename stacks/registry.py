@@ -9,8 +9,10 @@ from collections.abc import Iterable
 
 LOG_ARCHIVE_STACK = "log-archive"
 MEMBER_STACKSET_STACK = "member-stackset"
-# member-stackset reads log-archive's state, so log-archive goes first.
-STACKS_IN_DEPLOY_ORDER = (LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK)
+GUARDRAILS_STACK = "guardrails"
+# member-stackset reads log-archive's state, so log-archive goes first; the
+# guardrails protect what the member stacks deploy, so they come last.
+STACKS_IN_DEPLOY_ORDER = (LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, GUARDRAILS_STACK)
 
 
 def in_deploy_order(stacks: Iterable[str]) -> list[str]:

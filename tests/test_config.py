@@ -214,10 +214,50 @@ def test_stacks_sharing_one_state_file_is_an_error(tmp_path):
             tmp_path,
             log_archive={"account_id": "111111111111", "backend": same},
             stackset_admin={"account_id": "222222222222", "backend": same},
+            guardrails={"policy_admin": {"account_id": "222222222222"}},
         )
     )
-    assert "point at the same state 's3://state/one.tfstate'" in message
+    assert (
+        "log_archive.backend and stackset_admin.backend point at the same state "
+        "'s3://state/one.tfstate'" in message
+    )
     assert "(got" not in message
+
+
+def test_the_guardrails_stack_keeps_a_state_of_its_own(tmp_path):
+    message = problems(
+        with_changes(
+            tmp_path,
+            guardrails={
+                "policy_admin": {
+                    "account_id": "222222222222",
+                    "backend": {"type": "local", "path": "terraform.log-archive.tfstate"},
+                }
+            },
+        )
+    )
+    assert (
+        "log_archive.backend and guardrails.policy_admin.backend point at the same state "
+        "'terraform.log-archive.tfstate'" in message
+    )
+
+
+@pytest.mark.parametrize(
+    "stackset_admin",
+    [
+        {"account_id": "222222222222", "call_as": "DELEGATED_ADMIN"},
+        {
+            "account_id": "222222222222",
+            "backend": {"type": "s3", "bucket": "state", "key": "m.tfstate", "region": "us-east-1"},
+        },
+    ],
+)
+def test_guardrails_need_a_policy_admin_unless_the_stackset_admin_can_lend_its_account(
+    tmp_path, stackset_admin
+):
+    message = problems(with_changes(tmp_path, stackset_admin=stackset_admin))
+    assert "guardrails.policy_admin is required" in message
+    assert f"call_as {stackset_admin.get('call_as', 'SELF')}" in message
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from components.aws_providers import EMULATED_SERVICES
+from stacks.registry import STACKS_IN_DEPLOY_ORDER
 from tests.support.configs import THREE_REGIONS_CONFIG
 from tests.support.synth import synthesize_config
 
@@ -21,7 +22,7 @@ def emulator_synth(tmp_path_factory):
     return synthesize_config(config_file, folder / "out")
 
 
-@pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
+@pytest.mark.parametrize("stack", STACKS_IN_DEPLOY_ORDER)
 def test_every_provider_calls_the_emulator_with_path_style_s3(emulator_synth, stack):
     providers = emulator_synth.stack(stack)["provider"]["aws"]
     assert providers
@@ -32,7 +33,7 @@ def test_every_provider_calls_the_emulator_with_path_style_s3(emulator_synth, st
         assert provider["skip_metadata_api_check"] == "true"
 
 
-@pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
+@pytest.mark.parametrize("stack", STACKS_IN_DEPLOY_ORDER)
 def test_state_backend_keeps_state_in_the_emulator_with_the_lockfile(emulator_synth, stack):
     backend = emulator_synth.stack(stack)["terraform"]["backend"]["s3"]
     assert backend["endpoints"] == {
@@ -54,7 +55,7 @@ def test_member_stack_reads_the_log_archive_state_from_the_emulator(emulator_syn
     assert remote["config"]["use_path_style"] is True
 
 
-@pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
+@pytest.mark.parametrize("stack", STACKS_IN_DEPLOY_ORDER)
 def test_without_the_setting_nothing_points_at_an_emulator(three_region_synth, stack):
     synthesized = three_region_synth.stack(stack)
     assert all("endpoints" not in p for p in synthesized["provider"]["aws"])

@@ -12,6 +12,7 @@ import pytest
 from config import load_config, provider_locks
 from project import PROJECT_ROOT
 from stacks import app as app_module
+from stacks.registry import STACKS_IN_DEPLOY_ORDER
 from tests.support.configs import DEFAULT_CONFIG
 from tests.support.minimal_stacks import checked_stack, good_key
 from tests.support.synth import run_main
@@ -68,7 +69,7 @@ def test_good_config_replaces_the_output_folder(tmp_path, previous_output):
     result = run_main(DEFAULT_CONFIG, previous_output)
     assert result.returncode == 0, result.stderr
     stacks = previous_output / "stacks"
-    assert sorted(p.name for p in stacks.iterdir()) == ["log-archive", "member-stackset"]
+    assert sorted(p.name for p in stacks.iterdir()) == sorted(STACKS_IN_DEPLOY_ORDER)
     assert (stacks / "log-archive" / "cdk.tf.json").read_text().startswith("{")
     assert "Node 20 is end-of-life" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cdktf.out"]
@@ -136,7 +137,7 @@ def test_synth_writes_the_committed_provider_lock_over_a_local_one(tmp_path, pre
     lock = previous_output / "stacks" / "log-archive" / ".terraform.lock.hcl"
     lock.write_text("# provider hashes of some earlier init")
     app_module.synthesize(load_config(DEFAULT_CONFIG), previous_output)
-    for stack in ("log-archive", "member-stackset"):
+    for stack in STACKS_IN_DEPLOY_ORDER:
         written = previous_output / "stacks" / stack / ".terraform.lock.hcl"
         committed = provider_locks.lock_file(stack)
         assert written.read_text() == committed.read_text()

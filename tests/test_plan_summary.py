@@ -61,6 +61,45 @@ def test_changed_policy_shows_its_statements_and_a_diff(data_loss):
     assert '+      "Sid": "GuiConnectEncryptsRdpRecordings"' in data_loss
 
 
+def test_a_new_service_control_policy_shows_its_statements_and_what_not_means():
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ProtectRdpRecordingPreferences",
+                "Effect": "Deny",
+                "Action": "ssm-guiconnect:DeleteConnectionRecordingPreferences",
+                "Resource": "*",
+            },
+            {
+                "Sid": "DenySessionsThatAreNotLogged",
+                "Effect": "Deny",
+                "Action": "ssm:StartSession",
+                "NotResource": ["arn:aws:ec2:*:*:instance/*"],
+            },
+        ],
+    }
+    after = {"name": "guardrail", "type": "SERVICE_CONTROL_POLICY", "content": json.dumps(document)}
+    plan = {
+        "resource_changes": [
+            {
+                "address": "aws_organizations_policy.guardrails_guardrail",
+                "type": "aws_organizations_policy",
+                "change": {"actions": ["create"], "before": None, "after": after},
+            }
+        ]
+    }
+    summary = summarize("guardrails", plan, {})
+    assert (
+        "| ProtectRdpRecordingPreferences | Deny |  | "
+        "`ssm-guiconnect:DeleteConnectionRecordingPreferences` | `*` |  |"
+    ) in summary
+    assert (
+        "| DenySessionsThatAreNotLogged | Deny |  | `ssm:StartSession` | "
+        "all but `arn:aws:ec2:*:*:instance/*` |  |"
+    ) in summary
+
+
 def test_updates_show_only_changed_settings_as_before_and_after(data_loss):
     assert "- enable_key_rotation: `true` → `false`" in data_loss
     assert "deletion_window_in_days" not in data_loss.split("(update)")[1].split("####")[0]

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from config.provider_locks import LOCK_FILE, PROVIDER_LOCKS, lock_file
+from stacks.registry import STACKS_IN_DEPLOY_ORDER
 from tools.terraform_cli import TerraformUnavailable, locked_provider_version
 
 AWS = "registry.terraform.io/hashicorp/aws"
@@ -19,7 +20,7 @@ def locked(stack: str) -> dict[str, str]:
     return dict(re.findall(r'^\s*(version|constraints)\s*=\s*"([^"]*)"', block[1], re.M))
 
 
-@pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
+@pytest.mark.parametrize("stack", STACKS_IN_DEPLOY_ORDER)
 def test_lock_pins_the_provider_version_the_stack_requires(default_synth, stack):
     required = default_synth.stack(stack)["terraform"]["required_providers"]["aws"]["version"]
     # cdktf deploy runs `terraform providers lock` (which needs the public

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from stacks.registry import STACKS_IN_DEPLOY_ORDER
 from tests.support.snapshot import assert_matches_snapshot
 from tests.support.templates import member_template
 
 
-@pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
+@pytest.mark.parametrize("stack", STACKS_IN_DEPLOY_ORDER)
 def test_synthesized_stack_matches_snapshot(default_synth, stack):
     actual = default_synth.stack_path(stack).read_text()
     assert_matches_snapshot(f"{stack}.cdk.tf.json", actual)
+
+
+def test_largest_guardrails_match_snapshot(every_option_synth):
+    actual = every_option_synth.stack_path("guardrails").read_text()
+    assert_matches_snapshot("guardrails-every-option.cdk.tf.json", actual)
 
 
 @pytest.mark.parametrize(

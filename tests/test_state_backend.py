@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from stacks.registry import STACKS_IN_DEPLOY_ORDER
+
 
 def test_local_state_is_a_path_relative_to_the_stack_folder(default_synth):
-    for stack in ("log-archive", "member-stackset"):
+    for stack in STACKS_IN_DEPLOY_ORDER:
         backend = default_synth.stack(stack)["terraform"]["backend"]
         assert backend == {"local": {"path": f"../../../terraform.{stack}.tfstate"}}
 

@@ -1,4 +1,4 @@
-"""terraform init and validate of both stacks with the real binary and the mirrored provider."""
+"""terraform init and validate of every stack with the real binary and the mirrored provider."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from config.provider_locks import lock_file
+from stacks.registry import STACKS_IN_DEPLOY_ORDER
 from tools.terraform_cli import TerraformUnavailable, find_provider_mirror, run_terraform
 
 pytestmark = pytest.mark.terraform
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.terraform
 @pytest.mark.parametrize(
     "synth_name", ["default_synth", "three_region_synth", "every_option_synth"]
 )
-@pytest.mark.parametrize("stack", ["log-archive", "member-stackset"])
+@pytest.mark.parametrize("stack", STACKS_IN_DEPLOY_ORDER)
 def test_stack_validates(request, terraform_cli_config, tmp_path, synth_name, stack):
     synth = request.getfixturevalue(synth_name)
     workdir = tmp_path / stack

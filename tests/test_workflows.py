@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from project import PROJECT_ROOT
+from stacks.registry import STACKS_IN_DEPLOY_ORDER
 
 WORKFLOWS = PROJECT_ROOT / ".github" / "workflows"
 SETUP_ACTION = PROJECT_ROOT / ".github" / "actions" / "setup" / "action.yml"
@@ -65,11 +66,11 @@ def test_plan_runs_on_pull_requests_with_read_only_roles_and_comments():
     assert roles == [
         "${{ vars.LOG_ARCHIVE_PLAN_ROLE_ARN }}",
         "${{ vars.STACKSET_ADMIN_PLAN_ROLE_ARN }}",
+        "${{ vars.POLICY_ADMIN_PLAN_ROLE_ARN }}",
     ]
     runs = [s.get("run") for s in steps]
-    assert runs.index("make plan STACKS=log-archive") < runs.index(
-        "make plan STACKS=member-stackset"
-    )
+    planned = [runs.index(f"make plan STACKS={stack}") for stack in STACKS_IN_DEPLOY_ORDER]
+    assert planned == sorted(planned)
     assert any("updateComment" in s.get("with", {}).get("script", "") for s in steps)
 
 
@@ -79,6 +80,7 @@ def test_deploy_runs_on_main_behind_the_environment_log_archive_first():
     jobs = deploy["jobs"]
     assert {job["environment"] for job in jobs.values()} == {"production"}
     assert jobs["member-stackset"]["needs"] == "log-archive"
+    assert jobs["guardrails"]["needs"] == "member-stackset"
     expected = {
         "log-archive": (
             "LOG_ARCHIVE_DEPLOY_ROLE_ARN",
@@ -87,6 +89,10 @@ def test_deploy_runs_on_main_behind_the_environment_log_archive_first():
         "member-stackset": (
             "STACKSET_ADMIN_DEPLOY_ROLE_ARN",
             "make deploy STACKS=member-stackset AUTO_APPROVE=1",
+        ),
+        "guardrails": (
+            "POLICY_ADMIN_DEPLOY_ROLE_ARN",
+            "make deploy STACKS=guardrails AUTO_APPROVE=1",
         ),
     }
     for name, (role_variable, command) in expected.items():

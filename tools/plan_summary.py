@@ -62,9 +62,11 @@ SECURITY_ATTRIBUTES = {
     "aws_iam_role": ("assume_role_policy",),
     "aws_iam_role_policy": ("policy",),
     "aws_cloudwatch_log_destination_policy": ("access_policy",),
+    "aws_organizations_policy": ("name", "type", "content"),
+    "aws_organizations_policy_attachment": ("policy_id", "target_id"),
 }
 # String arguments that hold a JSON document, shown pretty-printed or as a diff.
-JSON_DOCUMENTS = {"policy", "assume_role_policy", "access_policy", "template_body"}
+JSON_DOCUMENTS = {"policy", "assume_role_policy", "access_policy", "template_body", "content"}
 
 UNKNOWN = "(known after apply)"
 SENSITIVE = "(sensitive)"
@@ -305,13 +307,20 @@ def _statement_table(statements: list[dict]) -> list[str]:
         cells = [
             statement.get("Sid", ""),
             statement.get("Effect", ""),
-            _principal(statement.get("Principal", statement.get("NotPrincipal"))),
-            _listed(statement.get("Action", statement.get("NotAction"))),
-            _listed(statement.get("Resource", statement.get("NotResource"))),
+            _negatable(statement, "Principal", _principal),
+            _negatable(statement, "Action", _listed),
+            _negatable(statement, "Resource", _listed),
             _conditions(statement.get("Condition", {})),
         ]
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return rows
+
+
+def _negatable(statement: dict, element: str, render) -> str:
+    """Principal, Action or Resource; their Not form reads "all but", never like the positive one."""
+    if f"Not{element}" in statement:
+        return "all but " + render(statement[f"Not{element}"])
+    return render(statement.get(element))
 
 
 def _principal(principal) -> str:

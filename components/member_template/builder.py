@@ -174,7 +174,7 @@ def _body(config: SessionLogsConfig, parameters: dict) -> dict:
         "InstancePolicyArn": _where(IN_ACCOUNT_WIDE_REGION, {"Value": ref(INSTANCE_POLICY)}),
     }
     if config.session.encrypts_with_central_key:
-        account_wide[SESSION_USER_POLICY] = _session_user_policy()
+        account_wide[SESSION_USER_POLICY] = _session_user_policy(names)
         outputs["SessionEncryptionUserPolicyArn"] = _where(
             IN_ACCOUNT_WIDE_REGION, {"Value": ref(SESSION_USER_POLICY)}
         )
@@ -279,11 +279,11 @@ def _instance_policy(config: SessionLogsConfig) -> dict:
     }
 
 
-def _session_user_policy() -> dict:
+def _session_user_policy(names: Names) -> dict:
     return {
         "Type": "AWS::IAM::ManagedPolicy",
         "Properties": {
-            "ManagedPolicyName": sub("session-manager-session-encryption-${AWS::Region}"),
+            "ManagedPolicyName": sub(f"{names.member_session_user_policy_prefix}${{AWS::Region}}"),
             "Description": "Lets users and roles start sessions encrypted with the session key",
             "PolicyDocument": policies.session_user_policy_document(key_arn=ANY_REGION_KEY_ARN),
         },

@@ -22,7 +22,7 @@ import pytest
 
 from config.models import SessionLogsConfig
 from project import PROJECT_ROOT
-from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
+from stacks.registry import GUARDRAILS_STACK, LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK
 from tools.cdktf_cli import CDKTF
 from tools.plan import StackPlan, plan_stack
 from tools.terraform_cli import run_terraform
@@ -134,6 +134,8 @@ def emulator_config(emulator: str, organization: Organization) -> dict:
         "target_ou_ids": sorted(organization.member_account_by_ou),
         "log_archive": account(organization.log_archive_account, LOG_ARCHIVE_STACK),
         "stackset_admin": account(organization.management_account, MEMBER_STACKSET_STACK),
+        # The management account writes the SCPs too, from a state of its own.
+        "guardrails": {"policy_admin": account(organization.management_account, GUARDRAILS_STACK)},
         "tags": {"Project": "central-session-logs", "Environment": "emulator"},
         "emulator_endpoint": emulator,
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from project import PROJECT_ROOT
+from stacks.registry import GUARDRAILS_STACK
 
 PERMISSIONS_DOC = PROJECT_ROOT / "docs" / "ci-and-permissions.md"
 SECTION = "### Called during a deployment"
@@ -30,12 +31,12 @@ def documented_actions() -> dict[tuple[str, str], set[str]]:
     return rows
 
 
-def account_role(deployment, account: str) -> str:
+def account_role(deployment, stack: str, account: str) -> str:
     organization = deployment.organization
     if account == organization.log_archive_account:
         return "log archive"
     if account == organization.management_account:
-        return "StackSet admin"
+        return "policy admin" if stack == GUARDRAILS_STACK else "StackSet admin"
     return "member accounts"
 
 
@@ -43,7 +44,7 @@ def missing_rows(deployment, recorded_calls) -> dict[tuple[str, str, str], list[
     documented = documented_actions()
     missing: dict[tuple[str, str, str], set[str]] = {}
     for stack, account, action in recorded_calls.calls:
-        row = (stack, account_role(deployment, account))
+        row = (stack, account_role(deployment, stack, account))
         if action not in documented.get(row, set()):
             missing.setdefault((*row, action.split(":")[0]), set()).add(action)
     return {row: sorted(actions) for row, actions in sorted(missing.items())}

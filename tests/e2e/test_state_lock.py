@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stacks.registry import LOG_ARCHIVE_STACK, MEMBER_STACKSET_STACK, STACKS_IN_DEPLOY_ORDER
+from stacks.registry import LOG_ARCHIVE_STACK, STACKS_IN_DEPLOY_ORDER
 from tests.e2e.support import STATE_BUCKET
 
 
@@ -16,11 +16,7 @@ def state_bucket(deployment, follow_ups):
 
 
 def state_key(deployment, stack: str) -> str:
-    accounts = {
-        LOG_ARCHIVE_STACK: deployment.config.log_archive,
-        MEMBER_STACKSET_STACK: deployment.config.stackset_admin,
-    }
-    return accounts[stack].backend.key
+    return deployment.config.account_by_stack[stack].backend.key
 
 
 def test_runs_leave_the_state_and_release_the_lock(deployment, state_bucket):

@@ -74,7 +74,10 @@ def _request(case: Case) -> dict:
         "action": case.action,
         "resource": case.resource,
         "accountId": case.account_id,
-        "context": dict(case.context),
+        # AWS sets aws:PrincipalArn on every signed request; the simulator
+        # does not fill in request keys itself. For a role the key is the
+        # role's ARN, which is how the cases name their principals.
+        "context": {"aws:PrincipalArn": case.principal, **case.context},
     }
 
 
