@@ -40,3 +40,15 @@ def render_policy(document: PolicyDocument) -> str:
 
 def policy_document(*statements: dict) -> PolicyDocument:
     return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def deny_requests_without_tls_statement(bucket_arn: str) -> dict:
+    """Every request to the bucket and its objects over TLS (S3 user guide, "Security best practices")."""
+    return {
+        "Sid": "DenyRequestsWithoutTls",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }

@@ -345,6 +345,133 @@ class StackSetConfig(StrictModel):
     )
 
 
+# Storage classes a lifecycle rule can move objects to (S3 API reference,
+# Transition), without the ones for single Availability Zones.
+StorageClass = Literal[
+    "STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"
+]
+# Which of two overlapping transitions S3 carries out, least preferred
+# first: the cheaper class, except that Intelligent-Tiering wins over all but
+# the two Glacier archive classes (S3 user guide, "How Amazon S3 handles
+# conflicts in lifecycle configurations").
+TRANSITION_PREFERENCE = (
+    "STANDARD_IA", "GLACIER_IR", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE",
+)  # fmt: skip
+
+
+class StorageLifecycleConfig(StrictModel):
+    """When one kind of object moves to a colder storage class, and when it expires."""
+
+    transition_days: int | None = Field(
+        None,
+        ge=1,
+        description="Days after an object is written that it moves to `storage_class`. Unset: it stays in S3 Standard.",
+    )
+    storage_class: StorageClass = Field(
+        "GLACIER_IR",
+        description="The colder storage class: `STANDARD_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR` (read in milliseconds), `GLACIER` or `DEEP_ARCHIVE` (read in hours).",
+    )
+    expiration_days: int | None = Field(
+        None,
+        ge=1,
+        description="Days after which these objects expire. Unset: `archive.retention_days`.",
+    )
+
+
+class ObjectLockConfig(StrictModel):
+    """S3 Object Lock on the replica that keeps every object immutable."""
+
+    mode: Literal["GOVERNANCE", "COMPLIANCE"] = Field(
+        description="`COMPLIANCE`: nobody, the account's root user included, can delete or overwrite an object version before its retention ends, nor shorten it. `GOVERNANCE`: principals with `s3:BypassGovernanceRetention` can."
+    )
+    days: int = Field(
+        ge=1, le=36500, description="Default retention of every object version, in days."
+    )
+
+
+class ArchiveConfig(StrictModel):
+    """How long the central bucket keeps what it holds, who read it, and how it stays immutable."""
+
+    retention_days: int | None = Field(
+        None,
+        ge=1,
+        description="Days after which transcripts and recordings expire, unless their own `expiration_days` say otherwise. Unset: kept forever.",
+    )
+    noncurrent_version_days: int = Field(
+        30,
+        ge=1,
+        description="Days a version stays after a newer one or a delete marker replaced it.",
+    )
+    transcripts: StorageLifecycleConfig = Field(
+        StorageLifecycleConfig(),
+        description="Session transcripts and the delivery error and quarantine folders (the `session-manager*/` prefixes).",
+    )
+    recordings: StorageLifecycleConfig = Field(
+        StorageLifecycleConfig(),
+        description="RDP recordings. Their key layout is not documented, so this rule covers the whole bucket, and in the transcript folders S3 applies the earlier expiration and colder class of the two (docs/archive.md).",
+    )
+    object_lock: ObjectLockConfig | None = Field(
+        None,
+        description="Replicate every object into a second bucket with S3 Object Lock (`<bucket>-locked`). Unset: no lock.",
+    )
+
+    @model_validator(mode="after")
+    def _nothing_expires_inside_the_lock(self) -> ArchiveConfig:
+        if self.object_lock is None:
+            return self
+        for field, days in self.expirations.items():
+            if days is not None and days < self.object_lock.days:
+                raise ValueError(
+                    f"{field} {days} is shorter than archive.object_lock.days "
+                    f"{self.object_lock.days}: objects would expire while locked"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _transcripts_expire_no_later_than_recordings(self) -> ArchiveConfig:
+        transcripts = self.effective_expiration(self.transcripts)
+        recordings = self.effective_expiration(self.recordings)
+        if recordings is not None and (transcripts is None or transcripts > recordings):
+            raise ValueError(
+                f"archive.transcripts would expire after {transcripts or 'never'} days but "
+                f"archive.recordings after {recordings}: the recordings' rule covers the whole "
+                "bucket, so S3 would expire transcripts at the earlier of the two; set "
+                "transcripts to expire no later than recordings"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _transcripts_move_no_later_than_recordings(self) -> ArchiveConfig:
+        transcripts, recordings = self.transcripts, self.recordings
+        if recordings.transition_days is None:
+            return self
+        if (
+            transcripts.transition_days is None
+            or transcripts.transition_days > recordings.transition_days
+            or TRANSITION_PREFERENCE.index(transcripts.storage_class)
+            < TRANSITION_PREFERENCE.index(recordings.storage_class)
+        ):
+            raise ValueError(
+                f"archive.recordings moves objects to {recordings.storage_class} after "
+                f"{recordings.transition_days} days, and its rule covers the whole bucket, so S3 "
+                "would move transcripts the same way; set archive.transcripts to move no later, "
+                f"to {recordings.storage_class} or a class S3 prefers to it "
+                f"(in order: {', '.join(TRANSITION_PREFERENCE)})"
+            )
+        return self
+
+    @property
+    def expirations(self) -> dict[str, int | None]:
+        return {
+            "archive.retention_days": self.retention_days,
+            "archive.transcripts.expiration_days": self.transcripts.expiration_days,
+            "archive.recordings.expiration_days": self.recordings.expiration_days,
+        }
+
+    def effective_expiration(self, kind: StorageLifecycleConfig) -> int | None:
+        return kind.expiration_days if kind.expiration_days is not None else self.retention_days
+
+
 # Sized so that the largest config keeps each service control policy within
 # Organizations' 5,120 characters (tests/test_guardrails.py measures it).
 MAX_EXEMPT_ROLE_PATTERNS = 5
@@ -425,6 +552,10 @@ class SessionLogsConfig(StrictModel):
         description="Existing IAM roles, `path/name` or `name`, that get the instance policy where they exist, for example `service-role/AWSSystemsManagerDefaultEC2InstanceManagementRole` (the Default Host Management Configuration role).",
     )
     stack_set: StackSetConfig = Field(StackSetConfig(), description="The member StackSet.")
+    archive: ArchiveConfig = Field(
+        ArchiveConfig(),
+        description="Retention, storage classes, access logs and Object Lock of the central bucket.",
+    )
     guardrails: GuardrailsConfig = Field(
         GuardrailsConfig(),
         description="Service control policies that keep session logging on in the member accounts.",
@@ -479,6 +610,16 @@ class SessionLogsConfig(StrictModel):
                 f"{'is' if len(unknown) == 1 else 'are'} not a deployment region "
                 "(member_regions minus exclusions.regions)"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _derived_bucket_names_are_valid(self) -> SessionLogsConfig:
+        for derived in (self.names.locked_bucket, self.names.access_log_bucket):
+            if len(derived) > 63:
+                raise ValueError(
+                    f"bucket_name {self.names.bucket!r} is too long for the bucket {derived!r} "
+                    "named after it (S3 allows 63 characters); choose a shorter bucket_name"
+                )
         return self
 
     @model_validator(mode="after")

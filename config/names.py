@@ -36,11 +36,21 @@ class Names:
     session_log_error_folder = "session-manager-errors"
     # Whatever arrives from a log group other than the sender's own session log group.
     session_log_quarantine_folder = "session-manager-quarantine"
+    # Every folder Firehose writes to: the transcripts' lifecycle covers them.
+    transcript_folders = (
+        session_log_folder,
+        session_log_error_folder,
+        session_log_quarantine_folder,
+    )
 
     def __init__(
         self, *, log_archive_account_id: str, home_region: str, bucket: str | None
     ) -> None:
         self.bucket = bucket or f"central-logs-{log_archive_account_id}"
+        # The Object Lock replica and the server access logs of the bucket.
+        self.locked_bucket = f"{self.bucket}-locked"
+        self.access_log_bucket = f"{self.bucket}-access-logs"
+        self.replication_role = f"{self.prefix}-replication"
         self.key_alias = f"alias/{self.prefix}"
         self.stack_set = f"{self.prefix}-member"
         self.session_log_processor = f"{self.prefix}-firehose-processor"

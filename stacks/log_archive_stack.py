@@ -7,9 +7,20 @@ from pathlib import Path
 from cdktf import Fn, TerraformLocal
 from constructs import Construct
 
-from components.aws_providers import deploying_account_id
-from components.central_bucket.construct import CentralLogBucket
-from components.central_bucket.policies import central_bucket_policy_document
+from components.access_logs.construct import AccessLogBucket
+from components.access_logs.policies import access_log_bucket_policy_document
+from components.archive_replication.construct import LockedReplication
+from components.aws_providers import AccountProviders, deploying_account_id
+from components.central_bucket.construct import AccessLogTarget, CentralLogBucket, ObjectLock
+from components.central_bucket.lifecycle import (
+    ObjectLifecycle,
+    access_log_lifecycle_rules,
+    lifecycle_rules,
+)
+from components.central_bucket.policies import (
+    central_bucket_policy_document,
+    locked_bucket_policy_document,
+)
 from components.iam_policy import PolicyDocument
 from components.session_log_delivery.construct import SessionLogDelivery
 from components.session_log_key.construct import SessionLogKey
@@ -17,7 +28,7 @@ from components.session_log_key.policies import (
     ACCOUNT_ADMINISTERS_KEY,
     session_log_key_policy_document,
 )
-from config.models import SessionLogsConfig
+from config.models import SessionLogsConfig, StorageLifecycleConfig
 from stacks.account import work_in_account
 from synth.named_stack import NamedStack
 from synth.policy_checks import suppress
@@ -49,16 +60,7 @@ class LogArchiveStack(NamedStack):
                 "policies in the log archive account could not administer the key at all",
                 applies_to=ACCOUNT_ADMINISTERS_KEY,
             )
-        self.bucket = CentralLogBucket(
-            self,
-            "central-log-bucket",
-            provider=providers.home,
-            name=names.bucket,
-            key_arn=self.key.primary_arn,
-            policy=central_bucket_policy_document(
-                bucket_name=names.bucket, organization_id=config.organization_id
-            ),
-        )
+        self.bucket = self._archive(config, providers)
         self.delivery = SessionLogDelivery(
             self,
             "session-log-delivery",
@@ -80,6 +82,68 @@ class LogArchiveStack(NamedStack):
         )
         self.key_id: str = self.key.key_id
         self.member_ready_regions = self._member_ready_regions()
+
+    def _archive(self, config: SessionLogsConfig, providers: AccountProviders) -> CentralLogBucket:
+        """The central bucket, where its requests are logged, and its locked replica if configured."""
+        names, archive = config.names, config.archive
+        home = providers.home
+        buckets = [names.bucket] + ([names.locked_bucket] if archive.object_lock else [])
+        access_logs = AccessLogBucket(
+            self,
+            "access-log-bucket",
+            provider=home,
+            name=names.access_log_bucket,
+            policy=access_log_bucket_policy_document(
+                bucket_name=names.access_log_bucket,
+                account_id=config.log_archive.account_id,
+                source_bucket_arns=[f"arn:aws:s3:::{b}" for b in buckets],
+            ),
+            lifecycle_rules=access_log_lifecycle_rules(
+                expiration_days=archive.retention_days,
+                noncurrent_version_days=archive.noncurrent_version_days,
+            ),
+        )
+        rules = archive_lifecycle_rules(config)
+        central = CentralLogBucket(
+            self,
+            "central-log-bucket",
+            provider=home,
+            name=names.bucket,
+            key_arn=self.key.primary_arn,
+            policy=central_bucket_policy_document(
+                bucket_name=names.bucket, organization_id=config.organization_id
+            ),
+            lifecycle_rules=rules,
+            access_logs=AccessLogTarget(bucket=access_logs.name, prefix=f"{names.bucket}/"),
+        )
+        if archive.object_lock:
+            locked = CentralLogBucket(
+                self,
+                "locked-archive-bucket",
+                provider=home,
+                name=names.locked_bucket,
+                key_arn=self.key.primary_arn,
+                policy=locked_bucket_policy_document(bucket_name=names.locked_bucket),
+                lifecycle_rules=rules,
+                access_logs=AccessLogTarget(
+                    bucket=access_logs.name, prefix=f"{names.locked_bucket}/"
+                ),
+                object_lock=ObjectLock(
+                    mode=archive.object_lock.mode, days=archive.object_lock.days
+                ),
+            )
+            LockedReplication(
+                self,
+                "locked-archive-replication",
+                provider=home,
+                source=central,
+                destination=locked,
+                key_arn=self.key.primary_arn,
+                role_name=names.replication_role,
+                account_id=config.log_archive.account_id,
+                region=config.home_region,
+            )
+        return central
 
     def _member_ready_regions(self) -> list[str]:
         """Regions with every destination and a key: where member stacks can deliver.
@@ -112,6 +176,26 @@ def key_policy(config: SessionLogsConfig, region: str) -> PolicyDocument:
         region=region,
         log_group_prefixes=[names.member_log_group_prefix, names.operations_log_group_prefix],
         bucket_name=names.bucket,
+        replica_bucket_name=names.locked_bucket if config.archive.object_lock else None,
         bucket_region=config.home_region,
         encrypts_session_data=config.session.encrypts_with_central_key,
+    )
+
+
+def archive_lifecycle_rules(config: SessionLogsConfig) -> list:
+    """The same rules for the central bucket and its replica, from the config's archive settings."""
+    archive = config.archive
+
+    def kind(settings: StorageLifecycleConfig) -> ObjectLifecycle:
+        return ObjectLifecycle(
+            transition_days=settings.transition_days,
+            storage_class=settings.storage_class,
+            expiration_days=archive.effective_expiration(settings),
+        )
+
+    return lifecycle_rules(
+        transcript_folders=config.names.transcript_folders,
+        transcripts=kind(archive.transcripts),
+        recordings=kind(archive.recordings),
+        noncurrent_version_days=archive.noncurrent_version_days,
     )

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
-from config import ConfigError, load_config
-from tests.support.configs import DEFAULT_CONFIG, EVERY_OPTION_CONFIG, THREE_REGIONS_CONFIG
-
-
-def with_changes(tmp_path: Path, **changes) -> Path:
-    """The default config with top-level keys replaced (None removes a key)."""
-    settings = yaml.safe_load(DEFAULT_CONFIG.read_text())
-    for key, value in changes.items():
-        if value is None:
-            settings.pop(key)
-        else:
-            settings[key] = value
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(settings))
-    return path
-
-
-def problems(path: Path) -> str:
-    with pytest.raises(ConfigError) as raised:
-        load_config(path)
-    return str(raised.value)
+from config import load_config
+from tests.support.configs import (
+    DEFAULT_CONFIG,
+    EVERY_OPTION_CONFIG,
+    THREE_REGIONS_CONFIG,
+    problems,
+    with_changes,
+)
 
 
 def test_default_and_fixture_configs_are_valid():

@@ -100,6 +100,99 @@ def test_a_new_service_control_policy_shows_its_statements_and_what_not_means():
     ) in summary
 
 
+def archive_change(resource_type: str, before: dict | None, after: dict | None) -> dict:
+    actions = ["update"] if before and after else ["delete"] if before else ["create"]
+    return {
+        "address": f"{resource_type}.central_log_bucket",
+        "type": resource_type,
+        "change": {"actions": actions, "before": before, "after": after},
+    }
+
+
+def lifecycle(expiration: int | None, noncurrent: int) -> dict:
+    return {
+        "rule": [
+            {"id": "recordings", "expiration": [{"days": expiration}] if expiration else []},
+            {
+                "id": "noncurrent-versions",
+                "noncurrent_version_expiration": [{"noncurrent_days": noncurrent}],
+            },
+        ]
+    }
+
+
+def lock(mode: str, days: int) -> dict:
+    return {"rule": [{"default_retention": [{"mode": mode, "days": days}]}]}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            archive_change(
+                "aws_s3_bucket_lifecycle_configuration", lifecycle(None, 30), lifecycle(365, 30)
+            ),
+            "rule `recordings` expiration: never → 365 days",
+        ),
+        (
+            archive_change(
+                "aws_s3_bucket_lifecycle_configuration", lifecycle(730, 30), lifecycle(730, 7)
+            ),
+            "rule `noncurrent-versions` noncurrent versions: 30 days → 7 days",
+        ),
+        (
+            archive_change(
+                "aws_s3_bucket_object_lock_configuration",
+                lock("COMPLIANCE", 365),
+                lock("GOVERNANCE", 365),
+            ),
+            "mode `COMPLIANCE` → `GOVERNANCE`",
+        ),
+        (
+            archive_change(
+                "aws_s3_bucket_object_lock_configuration",
+                lock("GOVERNANCE", 365),
+                lock("GOVERNANCE", 30),
+            ),
+            "days 365 → 30",
+        ),
+        (
+            archive_change(
+                "aws_s3_bucket_object_lock_configuration", lock("COMPLIANCE", 365), None
+            ),
+            "**delete**: the default retention of new objects ends",
+        ),
+        (
+            archive_change("aws_s3_bucket_replication_configuration", {"role": "r"}, None),
+            "**delete**: new objects stop reaching the locked replica",
+        ),
+    ],
+)
+def test_a_shorter_retention_or_weaker_lock_leads_the_summary(change, expected):
+    summary = summarize("log-archive", {"resource_changes": [change]}, {})
+    caution = summary.split("> [!CAUTION]\n", 1)[1].split("\n\n", 1)[0]
+    assert "shortens how long the archive keeps objects, or weakens its lock" in caution
+    assert f"> - `{change['address']}`: {expected}" in caution
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        archive_change(
+            "aws_s3_bucket_lifecycle_configuration", lifecycle(365, 30), lifecycle(730, 90)
+        ),
+        archive_change("aws_s3_bucket_lifecycle_configuration", None, lifecycle(365, 30)),
+        archive_change(
+            "aws_s3_bucket_object_lock_configuration",
+            lock("GOVERNANCE", 30),
+            lock("COMPLIANCE", 365),
+        ),
+    ],
+)
+def test_a_longer_retention_a_stronger_lock_or_a_first_deploy_raise_no_caution(change):
+    assert "[!CAUTION]" not in summarize("log-archive", {"resource_changes": [change]}, {})
+
+
 def test_updates_show_only_changed_settings_as_before_and_after(data_loss):
     assert "- enable_key_rotation: `true` → `false`" in data_loss
     assert "deletion_window_in_days" not in data_loss.split("(update)")[1].split("####")[0]

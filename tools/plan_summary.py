@@ -28,6 +28,10 @@ DATA_RESOURCE_TYPES = {"aws_s3_bucket", "aws_kms_key", "aws_kms_replica_key"}
 # One per deployment region (for_each); deleting one deletes the member
 # stacks of every target account in that region.
 STACK_INSTANCE_TYPE = "aws_cloudformation_stack_set_instance"
+# What keeps the archive: how long, and how immutably.
+LIFECYCLE_TYPE = "aws_s3_bucket_lifecycle_configuration"
+OBJECT_LOCK_TYPE = "aws_s3_bucket_object_lock_configuration"
+REPLICATION_TYPE = "aws_s3_bucket_replication_configuration"
 
 # Per resource type, the arguments a security review looks at.
 SECURITY_ATTRIBUTES = {
@@ -62,6 +66,10 @@ SECURITY_ATTRIBUTES = {
     "aws_iam_role": ("assume_role_policy",),
     "aws_iam_role_policy": ("policy",),
     "aws_cloudwatch_log_destination_policy": ("access_policy",),
+    "aws_s3_bucket_lifecycle_configuration": ("rule",),
+    "aws_s3_bucket_object_lock_configuration": ("rule",),
+    "aws_s3_bucket_replication_configuration": ("role", "rule"),
+    "aws_s3_bucket_logging": ("target_bucket", "target_prefix"),
     "aws_organizations_policy": ("name", "type", "content"),
     "aws_organizations_policy_attachment": ("policy_id", "target_id"),
 }
@@ -140,10 +148,85 @@ def _prevent_destroy_addresses(stack_config: dict) -> set[str]:
 def _caution(
     changes: list[Change], protected: set[str], expected_accounts: int | None
 ) -> list[str]:
-    lines = _data_loss_lines(changes, protected) + _stack_instance_loss_lines(
-        changes, expected_accounts
+    lines = (
+        _data_loss_lines(changes, protected)
+        + _stack_instance_loss_lines(changes, expected_accounts)
+        + _weakened_archive_lines(changes)
     )
     return ["> [!CAUTION]", *lines, ""] if lines else []
+
+
+def _weakened_archive_lines(changes: list[Change]) -> list[str]:
+    """Retention that ends sooner, or an Object Lock or replication that protects less."""
+    found = [
+        f"> - `{c.address}`: {reason}"
+        for c in changes
+        if c.action != "create"
+        for reason in _weakenings(c)
+    ]
+    if not found:
+        return []
+    return ["> This plan shortens how long the archive keeps objects, or weakens its lock:", *found]
+
+
+def _weakenings(change: Change) -> list[str]:
+    if change.resource_type == LIFECYCLE_TYPE:
+        return _shorter_lifecycle(change)
+    if change.resource_type == OBJECT_LOCK_TYPE:
+        return _weaker_lock(change)
+    if change.resource_type == REPLICATION_TYPE and change.destroys:
+        return [f"**{change.action}**: new objects stop reaching the locked replica"]
+    return []
+
+
+def _shorter_lifecycle(change: Change) -> list[str]:
+    before, after = _lifecycle_days(change.before), _lifecycle_days(change.after)
+    return [
+        f"rule `{rule}` {setting}: {_days(before.get((rule, setting)))} → {_days(days)}"
+        for (rule, setting), days in sorted(after.items())
+        if days is not None and _sooner(days, before.get((rule, setting)))
+    ]
+
+
+def _lifecycle_days(resource: dict) -> dict[tuple[str, str], int | None]:
+    days = {}
+    for rule in resource.get("rule") or []:
+        for setting, block, key in (
+            ("expiration", "expiration", "days"),
+            ("noncurrent versions", "noncurrent_version_expiration", "noncurrent_days"),
+        ):
+            values = [b.get(key) for b in rule.get(block) or [] if b.get(key)]
+            if values:
+                days[rule.get("id"), setting] = values[0]
+    return days
+
+
+def _weaker_lock(change: Change) -> list[str]:
+    before, after = _retention(change.before), _retention(change.after)
+    if change.destroys or not after:
+        return [f"**{change.action}**: the default retention of new objects ends"]
+    reasons = []
+    if before.get("mode") == "COMPLIANCE" and after.get("mode") != "COMPLIANCE":
+        reasons.append(f"mode `{before['mode']}` → `{after.get('mode')}`")
+    if _sooner(after.get("days"), before.get("days")):
+        reasons.append(f"days {before.get('days')} → {after.get('days')}")
+    return reasons
+
+
+def _retention(resource: dict) -> dict:
+    for rule in resource.get("rule") or []:
+        for retention in rule.get("default_retention") or []:
+            return retention
+    return {}
+
+
+def _sooner(days: int | None, before: int | None) -> bool:
+    """None is forever: any number of days is sooner than that."""
+    return days is not None and (before is None or days < before)
+
+
+def _days(days: int | None) -> str:
+    return "never" if days is None else f"{days} days"
 
 
 def _data_loss_lines(changes: list[Change], protected: set[str]) -> list[str]:

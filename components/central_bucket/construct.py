@@ -1,6 +1,8 @@
-"""The central bucket that receives session logs and RDP recordings."""
+"""The central bucket that receives session logs and RDP recordings, and its locked replica."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.provider import AwsProvider
@@ -8,32 +10,55 @@ from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfiguration,
     S3BucketLifecycleConfigurationRule,
-    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
-    S3BucketLifecycleConfigurationRuleFilter,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
-    S3BucketOwnershipControls,
-    S3BucketOwnershipControlsRule,
+from cdktf_cdktf_provider_aws.s3_bucket_logging import (
+    S3BucketLoggingA,
+    S3BucketLoggingTargetObjectKeyFormat,
+    S3BucketLoggingTargetObjectKeyFormatPartitionedPrefix,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
+from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
+    S3BucketObjectLockConfigurationA,
+    S3BucketObjectLockConfigurationRuleA,
+    S3BucketObjectLockConfigurationRuleDefaultRetentionA,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
-from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationA,
     S3BucketServerSideEncryptionConfigurationRuleA,
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
-    S3BucketVersioningA,
-    S3BucketVersioningVersioningConfiguration,
-)
 from constructs import Construct
 
+from components.bucket_defaults import bucket_defaults
 from components.iam_policy import PolicyDocument, render_policy
 from synth.named_stack import DEFAULT_CHILD
 
 
+@dataclass(frozen=True)
+class ObjectLock:
+    """The default retention of every object version (S3 user guide, "Locking objects with Object Lock")."""
+
+    mode: str
+    days: int
+
+
+@dataclass(frozen=True)
+class AccessLogTarget:
+    """Where S3 server access logging writes this bucket's log: a bucket and a prefix of its own."""
+
+    bucket: str
+    prefix: str
+
+
 class CentralLogBucket(Construct):
-    """A versioned, SSE-KMS encrypted, never public bucket that Terraform will not destroy."""
+    """A versioned, SSE-KMS encrypted, never public bucket that Terraform will not destroy.
+
+    It logs every request to `access_logs`, announces new objects to
+    EventBridge, and with `object_lock` keeps every version immutable for
+    that long (Object Lock can only be switched on when a bucket is created
+    here, so it is an argument of the bucket itself).
+    """
 
     def __init__(
         self,
@@ -44,6 +69,9 @@ class CentralLogBucket(Construct):
         name: str,
         key_arn: str,
         policy: PolicyDocument,
+        lifecycle_rules: list[S3BucketLifecycleConfigurationRule],
+        access_logs: AccessLogTarget,
+        object_lock: ObjectLock | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.bucket = S3Bucket(
@@ -51,17 +79,13 @@ class CentralLogBucket(Construct):
             DEFAULT_CHILD,
             provider=provider,
             bucket=name,
+            object_lock_enabled=True if object_lock else None,
             lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
         )
         self.name: str = self.bucket.bucket
+        self.arn: str = self.bucket.arn
         bucket_id = self.bucket.id
-        S3BucketVersioningA(
-            self,
-            "versioning",
-            provider=provider,
-            bucket=bucket_id,
-            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
-        )
+        self.versioning = bucket_defaults(self, provider=provider, bucket_id=bucket_id)
         S3BucketServerSideEncryptionConfigurationA(
             self,
             "encryption",
@@ -78,42 +102,54 @@ class CentralLogBucket(Construct):
                 )
             ],
         )
-        S3BucketPublicAccessBlock(
-            self,
-            "public-access-block",
-            provider=provider,
-            bucket=bucket_id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-        )
-        S3BucketOwnershipControls(
-            self,
-            "ownership",
-            provider=provider,
-            bucket=bucket_id,
-            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
-        )
         S3BucketLifecycleConfiguration(
             self,
             "lifecycle",
             provider=provider,
             bucket=bucket_id,
-            rule=[
-                # Interrupted recording uploads would otherwise be stored (and billed) forever.
-                S3BucketLifecycleConfigurationRule(
-                    id="abort-incomplete-multipart-uploads",
-                    status="Enabled",
-                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    abort_incomplete_multipart_upload=[
-                        S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
-                            days_after_initiation=7
-                        )
-                    ],
-                )
-            ],
+            rule=lifecycle_rules,
+            # A lifecycle configuration applies to versions only once versioning is on.
+            depends_on=[self.versioning],
         )
         S3BucketPolicy(
             self, "policy", provider=provider, bucket=bucket_id, policy=render_policy(policy)
+        )
+        self._log_requests(provider, access_logs)
+        # Free for every S3 event delivered to the default bus; rules there
+        # pick what a SIEM wants (S3 user guide, "Using EventBridge").
+        S3BucketNotification(
+            self, "eventbridge", provider=provider, bucket=bucket_id, eventbridge=True
+        )
+        if object_lock:
+            self._lock(provider, object_lock)
+
+    def _log_requests(self, provider: AwsProvider, target: AccessLogTarget) -> None:
+        # Log objects under <account>/<region>/<bucket>/yyyy/mm/dd/ by the
+        # time of the request (S3 user guide, "Log object key format").
+        S3BucketLoggingA(
+            self,
+            "access-logging",
+            provider=provider,
+            bucket=self.bucket.id,
+            target_bucket=target.bucket,
+            target_prefix=target.prefix,
+            target_object_key_format=S3BucketLoggingTargetObjectKeyFormat(
+                partitioned_prefix=S3BucketLoggingTargetObjectKeyFormatPartitionedPrefix(
+                    partition_date_source="EventTime"
+                )
+            ),
+        )
+
+    def _lock(self, provider: AwsProvider, lock: ObjectLock) -> None:
+        S3BucketObjectLockConfigurationA(
+            self,
+            "object-lock",
+            provider=provider,
+            bucket=self.bucket.id,
+            rule=S3BucketObjectLockConfigurationRuleA(
+                default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
+                    mode=lock.mode, days=lock.days
+                )
+            ),
+            depends_on=[self.versioning],
         )

@@ -26,6 +26,7 @@ def session_log_key_policy_document(
     region: str,
     log_group_prefixes: list[str],
     bucket_name: str,
+    replica_bucket_name: str | None,
     bucket_region: str,
     encrypts_session_data: bool,
 ) -> PolicyDocument:
@@ -36,7 +37,8 @@ def session_log_key_policy_document(
         _organization_uses_key_through_cloudwatch_logs(organization_id, region),
     ]
     if region == bucket_region:
-        statements.append(_s3_encrypts_central_bucket(account_id, region, bucket_name))
+        archive_buckets = [bucket_name] + ([replica_bucket_name] if replica_bucket_name else [])
+        statements.append(_s3_encrypts_central_bucket(account_id, region, archive_buckets))
         statements.append(_guiconnect_writes_recordings(organization_id, region, bucket_name))
     if encrypts_session_data:
         statements.append(_organization_encrypts_session_data(organization_id))
@@ -165,11 +167,12 @@ def _organization_encrypts_session_data(organization_id: str) -> dict:
     }
 
 
-def _s3_encrypts_central_bucket(account_id: str, region: str, bucket_name: str) -> dict:
+def _s3_encrypts_central_bucket(account_id: str, region: str, bucket_names: list[str]) -> dict:
     # Lets principals of the log archive account that may read or write the
-    # bucket use the key through S3 for this bucket only. With an S3 Bucket Key
-    # the encryption context is the bucket ARN rather than the object ARN.
-    bucket_arn = f"arn:aws:s3:::{bucket_name}"
+    # bucket (and its locked replica) use the key through S3 for those buckets
+    # only. With an S3 Bucket Key the encryption context is the bucket ARN
+    # rather than the object ARN.
+    arns = [f"arn:aws:s3:::{name}" for name in bucket_names]
     return {
         "Sid": "S3EncryptsCentralBucket",
         "Effect": "Allow",
@@ -182,7 +185,9 @@ def _s3_encrypts_central_bucket(account_id: str, region: str, bucket_name: str) 
                 "kms:ViaService": f"s3.{region}.amazonaws.com",
             },
             "ArnLike": {
-                "kms:EncryptionContext:aws:s3:arn": [bucket_arn, f"{bucket_arn}/*"],
+                "kms:EncryptionContext:aws:s3:arn": [
+                    pattern for arn in arns for pattern in (arn, f"{arn}/*")
+                ],
             },
         },
     }

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 from moto.awslambda.models import LambdaFunction
@@ -20,8 +21,11 @@ from moto.cloudformation import parsing as cloudformation_parsing
 from moto.cloudformation.models import StackSet
 from moto.cloudformation.parsing import ResourceMap
 from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.responses import ActionResult
 from moto.kms.models import kms_backends
 from moto.kms.responses import KmsResponse
+from moto.s3.models import FakeBucket
+from moto.s3.responses import S3Response
 from moto.server import ThreadedMotoServer
 
 from tests.e2e.custom_resources import CustomResourceSender, custom_resource_class
@@ -73,6 +77,88 @@ def _close_moto_gaps(patches: pytest.MonkeyPatch) -> None:
     patches.setattr(StackSet, "managed_execution", property(_requested_managed_execution))
     _keep_lambda_logging_config(patches)
     close_logs_gaps(patches)
+    for handler, add in (
+        ("get_bucket_logging", _add_log_object_key_format),
+        ("get_bucket_notification", _add_eventbridge_configuration),
+        ("get_bucket_replication", _add_replication_selection),
+    ):
+        patches.setattr(S3Response, handler, _with_stored_fields(getattr(S3Response, handler), add))
+    patches.setattr(
+        FakeBucket,
+        "_log_permissions_enabled_policy",
+        staticmethod(_log_delivery_allowed_by_policy(FakeBucket._log_permissions_enabled_policy)),
+    )
+
+
+def _with_stored_fields(handler, add):
+    """moto 5.2.5 stores a bucket's logging, notification and replication
+    configurations whole but leaves fields out when it returns them:
+    TargetObjectKeyFormat (GetBucketLogging), EventBridgeConfiguration
+    (GetBucketNotificationConfiguration) and each rule's
+    SourceSelectionCriteria (GetBucketReplication), all in the S3 API
+    reference's responses. The provider then plans to set them again on every
+    run. The wrapped handler adds them from what moto stored to the result it
+    serializes."""
+
+    def respond(self: S3Response):
+        serialize = self.serialized
+
+        def with_stored_fields(result):
+            if isinstance(result, ActionResult):
+                add(self, result.result)
+            return serialize(result)
+
+        self.serialized = with_stored_fields
+        try:
+            return handler(self)
+        finally:
+            del self.serialized
+
+    return respond
+
+
+def _add_log_object_key_format(response: S3Response, result: dict) -> None:
+    key_format = (response.backend.get_bucket_logging(response.bucket_name) or {}).get(
+        "TargetObjectKeyFormat"
+    )
+    if key_format and "LoggingEnabled" in result:
+        result["LoggingEnabled"]["TargetObjectKeyFormat"] = key_format
+
+
+def _add_eventbridge_configuration(response: S3Response, result: dict) -> None:
+    stored = response.backend.get_bucket_notification_configuration(response.bucket_name)
+    if stored is not None and stored.event_bridge is not None:
+        result["EventBridgeConfiguration"] = {}
+
+
+def _add_replication_selection(response: S3Response, result: dict) -> None:
+    stored = response.backend.get_bucket_replication(response.bucket_name)
+    rules = result["ReplicationConfiguration"]["Rules"]
+    for rule, stored_rule in zip(rules, stored["Rule"], strict=True):
+        if "SourceSelectionCriteria" in stored_rule:
+            rule["SourceSelectionCriteria"] = stored_rule["SourceSelectionCriteria"]
+
+
+def _log_delivery_allowed_by_policy(check):
+    """moto 5.2.5 reads every statement's Principal of the log bucket's policy as
+    a dict and fails with a 500 on "*", which IAM allows (IAM user guide,
+    "AWS JSON policy elements: Principal"), so PutBucketLogging never succeeds
+    for a bucket that also denies requests without TLS. The wrapped check sees
+    only the statements that name a service principal, as moto intends."""
+
+    def allowed(target_bucket: FakeBucket, target_prefix: str | None) -> bool:
+        document = json.loads(target_bucket.policy.decode()) if target_bucket.policy else None
+        if document is None:
+            return check(target_bucket, target_prefix)
+        services = [s for s in document["Statement"] if isinstance(s.get("Principal"), dict)]
+        narrowed = SimpleNamespace(
+            name=target_bucket.name,
+            partition=target_bucket.partition,
+            policy=json.dumps({**document, "Statement": services}).encode(),
+        )
+        return check(narrowed, target_prefix)
+
+    return allowed
 
 
 def _replicate_key_as_kms_does(self: KmsResponse) -> str:

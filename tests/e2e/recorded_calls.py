@@ -31,6 +31,7 @@ _ALSO_NEEDED = {
     "lambda:UpdateFunctionConfiguration": "iam:PassRole",
     "logs:PutDestination": "iam:PassRole",
     "logs:PutSubscriptionFilter": "iam:PassRole",
+    "s3:PutReplicationConfiguration": "iam:PassRole",
     "ssm-guiconnect:UpdateConnectionRecordingPreferences": "kms:CreateGrant",
 }
 

@@ -136,6 +136,11 @@ def emulator_config(emulator: str, organization: Organization) -> dict:
         "stackset_admin": account(organization.management_account, MEMBER_STACKSET_STACK),
         # The management account writes the SCPs too, from a state of its own.
         "guardrails": {"policy_admin": account(organization.management_account, GUARDRAILS_STACK)},
+        "archive": {
+            "retention_days": 400,
+            "transcripts": {"transition_days": 30, "storage_class": "GLACIER_IR"},
+            "object_lock": {"mode": "GOVERNANCE", "days": 365},
+        },
         "tags": {"Project": "central-session-logs", "Environment": "emulator"},
         "emulator_endpoint": emulator,
     }

@@ -85,7 +85,8 @@ def test_bucket_is_versioned_private_and_owner_enforced(archive):
 
 def test_bucket_aborts_incomplete_uploads_and_carries_the_tags(archive):
     s3 = archive.client("s3")
-    [rule] = s3.get_bucket_lifecycle_configuration(Bucket=archive.bucket)["Rules"]
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=archive.bucket)["Rules"]
+    [rule] = [r for r in rules if r["ID"] == "abort-incomplete-multipart-uploads"]
     assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
     assert rule["Status"] == "Enabled"
     tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=archive.bucket)["TagSet"]}
