@@ -345,6 +345,42 @@ class StackSetConfig(StrictModel):
     )
 
 
+class TopicSubscriptionConfig(StrictModel):
+    """One more subscriber of the alarm topic, as SNS Subscribe takes it."""
+
+    protocol: Literal["email", "email-json", "https", "sqs", "lambda", "sms"] = Field(
+        description="SNS protocol of the endpoint."
+    )
+    endpoint: Annotated[str, StringConstraints(min_length=1, max_length=2048)] = Field(
+        description="An address, URL or ARN, as the protocol takes it (SNS API reference, Subscribe)."
+    )
+
+
+class AlarmsConfig(StrictModel):
+    """CloudWatch alarms on session log delivery, to an SNS topic encrypted with the central key."""
+
+    email: list[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = Field(
+        default_factory=list,
+        description="Addresses subscribed to the alarm topic; each confirms its subscription from the mail SNS sends.",
+    )
+    topic_subscriptions: list[TopicSubscriptionConfig] = Field(
+        default_factory=list, description="Other subscribers of the alarm topic."
+    )
+    period_seconds: Literal[60, 300, 900, 3600] = Field(
+        300, description="The period every alarm evaluates its metric over."
+    )
+    data_freshness_seconds: int = Field(
+        1800,
+        ge=60,
+        description="Alarm when the oldest record in a Firehose stream is older than this; at least `delivery.buffering_interval_seconds`, or the alarm fires on every buffer.",
+    )
+
+    @field_validator("email")
+    @classmethod
+    def _no_duplicates(cls, values: list[str]) -> list[str]:
+        return _without_duplicates(values)
+
+
 # Storage classes a lifecycle rule can move objects to (S3 API reference,
 # Transition), without the ones for single Availability Zones.
 StorageClass = Literal[
@@ -556,6 +592,9 @@ class SessionLogsConfig(StrictModel):
         ArchiveConfig(),
         description="Retention, storage classes, access logs and Object Lock of the central bucket.",
     )
+    alarms: AlarmsConfig = Field(
+        AlarmsConfig(), description="Alarms on session log delivery and where they go."
+    )
     guardrails: GuardrailsConfig = Field(
         GuardrailsConfig(),
         description="Service control policies that keep session logging on in the member accounts.",
@@ -609,6 +648,17 @@ class SessionLogsConfig(StrictModel):
                 f"stack_set.operation_preferences.region_order lists {', '.join(unknown)}, which "
                 f"{'is' if len(unknown) == 1 else 'are'} not a deployment region "
                 "(member_regions minus exclusions.regions)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _freshness_outlasts_a_buffer(self) -> SessionLogsConfig:
+        freshness = self.alarms.data_freshness_seconds
+        interval = self.delivery.buffering_interval_seconds
+        if freshness < interval:
+            raise ValueError(
+                f"alarms.data_freshness_seconds {freshness} is shorter than "
+                f"delivery.buffering_interval_seconds {interval}: every buffer would raise the alarm"
             )
         return self
 

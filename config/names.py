@@ -51,12 +51,14 @@ class Names:
         self.locked_bucket = f"{self.bucket}-locked"
         self.access_log_bucket = f"{self.bucket}-access-logs"
         self.replication_role = f"{self.prefix}-replication"
+        self.alarm_topic = f"{self.prefix}-alarms"
         self.key_alias = f"alias/{self.prefix}"
         self.stack_set = f"{self.prefix}-member"
         self.session_log_processor = f"{self.prefix}-firehose-processor"
         self.session_log_processor_log_group = (
             f"{self.operations_log_group_prefix}firehose-processor"
         )
+        self.delivery_error_log_group = f"{self.operations_log_group_prefix}firehose-delivery"
         self._log_archive_account = log_archive_account_id
         self._home_region = home_region
 

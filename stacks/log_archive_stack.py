@@ -21,6 +21,8 @@ from components.central_bucket.policies import (
     central_bucket_policy_document,
     locked_bucket_policy_document,
 )
+from components.delivery_alarms.alarms import delivery_alarms
+from components.delivery_alarms.construct import DeliveryAlarms, Subscriber
 from components.iam_policy import PolicyDocument
 from components.session_log_delivery.construct import SessionLogDelivery
 from components.session_log_key.construct import SessionLogKey
@@ -76,6 +78,7 @@ class LogArchiveStack(NamedStack):
             buffering_interval_seconds=config.delivery.buffering_interval_seconds,
             streams_per_region=config.delivery_streams_per_region,
         )
+        self._alarms(config, providers)
         self.bucket_name: str = self.bucket.name
         self.bucket_owner: str = deploying_account_id(
             self, "deploying-account", provider=providers.home
@@ -144,6 +147,28 @@ class LogArchiveStack(NamedStack):
                 region=config.home_region,
             )
         return central
+
+    def _alarms(self, config: SessionLogsConfig, providers: AccountProviders) -> None:
+        names, alarms = config.names, config.alarms
+        DeliveryAlarms(
+            self,
+            "delivery-alarms",
+            provider=providers.home,
+            topic_name=names.alarm_topic,
+            key_arn=self.key.primary_arn,
+            account_id=config.log_archive.account_id,
+            alarms=delivery_alarms(names),
+            stream_names=[
+                names.delivery_stream(region, shard)
+                for region in config.deployment_regions
+                for shard in range(config.delivery_streams_per_region)
+            ],
+            processor_function_name=names.session_log_processor,
+            freshness_seconds=alarms.data_freshness_seconds,
+            period_seconds=alarms.period_seconds,
+            subscribers=[Subscriber("email", address) for address in alarms.email]
+            + [Subscriber(s.protocol, s.endpoint) for s in alarms.topic_subscriptions],
+        )
 
     def _member_ready_regions(self) -> list[str]:
         """Regions with every destination and a key: where member stacks can deliver.

@@ -161,15 +161,26 @@ def test_records_from_any_other_log_group_are_quarantined_and_counted(log_group,
         {
             "Namespace": "CentralSessionLogs",
             "Dimensions": [["DeliveryStream"]],
-            "Metrics": [{"Name": "QuarantinedRecords", "Unit": "Count"}],
+            "Metrics": [
+                {"Name": "QuarantinedRecords", "Unit": "Count"},
+                {"Name": "FailedRecords", "Unit": "Count"},
+            ],
         }
     ]
     assert isinstance(metric["_aws"]["Timestamp"], int)
 
 
-def test_every_batch_reports_its_quarantine_count_even_when_it_is_zero(capsys):
+def test_every_batch_reports_its_quarantine_and_failure_counts_even_when_zero(capsys):
     handler(firehose_event(subscription_record("o", data_message(ACCOUNT, "line"))), None)
-    assert json.loads(capsys.readouterr().out)["QuarantinedRecords"] == 0
+    metric = json.loads(capsys.readouterr().out)
+    assert (metric["QuarantinedRecords"], metric["FailedRecords"]) == (0, 0)
+
+
+def test_failed_records_are_counted(capsys):
+    corrupt = {"recordId": "c", "data": base64.b64encode(b"not gzip").decode()}
+    good = subscription_record("o", data_message(ACCOUNT, "line"))
+    handler(firehose_event(corrupt, good), None)
+    assert json.loads(capsys.readouterr().out)["FailedRecords"] == 1
 
 
 def test_control_messages_from_cloudwatch_logs_are_dropped():

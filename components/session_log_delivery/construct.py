@@ -81,7 +81,7 @@ class SharedStreamResources(Construct):
             self,
             "error-log-group",
             provider=provider,
-            name=f"{names.operations_log_group_prefix}firehose-delivery",
+            name=names.delivery_error_log_group,
             retention_in_days=OPERATIONS_LOG_RETENTION_DAYS,
             kms_key_id=key_arn,
         )

@@ -40,6 +40,7 @@ def session_log_key_policy_document(
         archive_buckets = [bucket_name] + ([replica_bucket_name] if replica_bucket_name else [])
         statements.append(_s3_encrypts_central_bucket(account_id, region, archive_buckets))
         statements.append(_guiconnect_writes_recordings(organization_id, region, bucket_name))
+        statements.append(_cloudwatch_alarms_publish_encrypted(account_id))
     if encrypts_session_data:
         statements.append(_organization_encrypts_session_data(organization_id))
     return policy_document(*statements)
@@ -164,6 +165,21 @@ def _organization_encrypts_session_data(organization_id: str) -> dict:
             "StringEquals": {"aws:PrincipalOrgID": organization_id},
             "Null": SESSION_ENCRYPTION_CONTEXT_PRESENT,
         },
+    }
+
+
+def _cloudwatch_alarms_publish_encrypted(account_id: str) -> dict:
+    # An alarm publishing to a topic encrypted with a customer managed key
+    # needs these two on the key (SNS developer guide, "Configuring AWS KMS
+    # permissions", CloudWatch among the services listed), for this
+    # account's alarms only.
+    return {
+        "Sid": "CloudWatchAlarmsPublishToEncryptedTopic",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
     }
 
 

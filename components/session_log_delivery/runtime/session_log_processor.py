@@ -8,7 +8,8 @@ and stream, and the event itself (docs/decisions/delivery.md, "Object
 format"). It returns two partition keys for the stream's S3 prefix: the
 sending account, and the folder, which is the session log folder only for
 the account's own session log group and the quarantine folder for anything
-else. README ("Session log delivery") explains why a function does this
+else. Every batch also reports how many records it quarantined and failed,
+as metrics. README ("Session log delivery") explains why a function does this
 rather than Firehose's built-in decompression and message extraction.
 
 Runs on the Lambda Python runtime with the standard library only; the folder
@@ -42,6 +43,8 @@ LOG_GROUP_PREFIX_VARIABLE = "MEMBER_LOG_GROUP_PREFIX"
 
 METRIC_NAMESPACE = "CentralSessionLogs"
 QUARANTINED_METRIC = "QuarantinedRecords"
+# Records marked ProcessingFailed, which Firehose writes to the error prefix.
+FAILED_METRIC = "FailedRecords"
 STREAM_DIMENSION = "DeliveryStream"
 
 # What a corrupted record can raise on its way from base64 to log events:
@@ -95,7 +98,8 @@ def handler(event: dict, context: object) -> dict:
             budget -= size
             quarantined += is_quarantined(result, settings)
         results.append(result)
-    print(quarantine_metric(event["deliveryStreamArn"], quarantined))
+    failures = sum(r["result"] == "ProcessingFailed" for r in results)
+    print(batch_metrics(event["deliveryStreamArn"], quarantined=quarantined, failed=failures))
     return {"records": results}
 
 
@@ -223,8 +227,8 @@ def is_quarantined(result: dict, settings: Settings) -> bool:
     return result["metadata"]["partitionKeys"][FOLDER_KEY] == settings.quarantine_folder
 
 
-def quarantine_metric(delivery_stream_arn: str, quarantined: int) -> str:
-    """An embedded metric format line: CloudWatch Logs turns it into a metric to alarm on."""
+def batch_metrics(delivery_stream_arn: str, *, quarantined: int, failed: int) -> str:
+    """An embedded metric format line: CloudWatch Logs turns it into metrics to alarm on."""
     stream = delivery_stream_arn.rsplit("/", 1)[-1]
     return json.dumps(
         {
@@ -234,11 +238,15 @@ def quarantine_metric(delivery_stream_arn: str, quarantined: int) -> str:
                     {
                         "Namespace": METRIC_NAMESPACE,
                         "Dimensions": [[STREAM_DIMENSION]],
-                        "Metrics": [{"Name": QUARANTINED_METRIC, "Unit": "Count"}],
+                        "Metrics": [
+                            {"Name": QUARANTINED_METRIC, "Unit": "Count"},
+                            {"Name": FAILED_METRIC, "Unit": "Count"},
+                        ],
                     }
                 ],
             },
             STREAM_DIMENSION: stream,
             QUARANTINED_METRIC: quarantined,
+            FAILED_METRIC: failed,
         }
     )
