@@ -1,0 +1,139 @@
+"""`make verify`: check every (account, region) of the organization, print a table, exit 0, 1 or 2.
+
+    python -m tools.verify [--since 24h] [--json FILE]
+
+It reads the config SESSION_LOGS_CONFIG names, works with the role_arns
+the stacks use (or the ambient credentials), and against the emulator if
+`emulator_endpoint` is set. Exit status: 0 nothing failed (warnings
+allowed), 1 a check failed, 2 the config or the credentials are wrong (one
+message, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from config import ConfigError, config_path_from_env, load_config
+from config.models import SessionLogsConfig
+from tools.verify import organization, report
+from tools.verify.aws import Clients
+from tools.verify.checks import delivery_errors, stack_instances, transcripts
+from tools.verify.result import FAIL, CheckResult, Pair
+
+# Pairs checked at the same time: S3 listings are I/O, and botocore's
+# adaptive retries slow every thread down together when S3 throttles.
+WORKERS = 16
+DURATION = re.compile(r"(\d+)([hd])")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    try:
+        config = load_config(config_path_from_env())
+        since = datetime.now(UTC) - _duration(args.since)
+        results = verify(config, since=since, progress=_progress_bar)
+    except (ConfigError, ValueError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    except (BotoCoreError, ClientError) as error:
+        print(f"cannot reach AWS with the configured credentials: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        report.write_json(results, args.json)
+    print(report.table(results))
+    failed = any(c.status == FAIL for checks in results.values() for c in checks.values())
+    return 1 if failed else 0
+
+
+def verify(
+    config: SessionLogsConfig, *, since: datetime, progress=None
+) -> dict[Pair, dict[str, CheckResult]]:
+    clients = Clients(config)
+    admin, archive = config.stackset_admin, config.log_archive
+    pairs = organization.expected_pairs(
+        clients.client("organizations", admin),
+        target_ids=config.target_ou_ids,
+        excluded=config.exclusions.account_ids,
+        regions=config.deployment_regions,
+    )
+    instances = stack_instances.check(
+        clients.client("cloudformation", admin),
+        stack_set=config.names.stack_set,
+        call_as=admin.call_as,
+        pairs=pairs,
+    )
+    s3 = clients.client("s3", archive)
+    names = config.names
+    errors_by_region = {
+        region: delivery_errors.region_errors(
+            s3,
+            bucket=names.bucket,
+            error_folder=names.session_log_error_folder,
+            region=region,
+            since=since,
+        )
+        for region in config.deployment_regions
+    }
+
+    def check(pair: Pair) -> tuple[Pair, dict[str, CheckResult]]:
+        return pair, {
+            stack_instances.NAME: instances[pair],
+            transcripts.NAME: transcripts.check_pair(
+                s3, bucket=names.bucket, folder=names.session_log_folder, pair=pair, since=since
+            ),
+            delivery_errors.NAME: delivery_errors.check_pair(
+                s3,
+                bucket=names.bucket,
+                error_folder=names.session_log_error_folder,
+                quarantine_folder=names.session_log_quarantine_folder,
+                pair=pair,
+                errors_of_region=errors_by_region[pair[1]],
+                since=since,
+            ),
+        }
+
+    results = {}
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for done, (pair, checks) in enumerate(pool.map(check, pairs), start=1):
+            results[pair] = checks
+            if progress:
+                progress(done, len(pairs))
+    return results
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="make verify", description=__doc__.splitlines()[0])
+    parser.add_argument("--since", default="24h", help="window for transcripts and errors: 24h, 7d")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    return parser.parse_args(argv)
+
+
+def _duration(text: str) -> timedelta:
+    match = DURATION.fullmatch(text)
+    if not match:
+        raise ValueError(f"--since {text!r}: expected hours or days, like 24h or 7d")
+    amount, unit = int(match[1]), match[2]
+    return timedelta(hours=amount) if unit == "h" else timedelta(days=amount)
+
+
+def _progress_bar(done: int, total: int) -> None:
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // total
+    print(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} pairs", end="", file=sys.stderr
+    )
+    if done == total:
+        print(file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""boto3 clients working in the accounts the stacks work in, as the config says."""
+
+from __future__ import annotations
+
+import boto3
+from botocore.config import Config
+
+from config.models import AccountConfig, SessionLogsConfig
+
+# Standard retries back off on throttling; adaptive also slows the client
+# down when AWS throttles it (boto3 guide, "Retries").
+CLIENT_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10}, max_pool_connections=32)
+
+
+class Clients:
+    """One session per account role; clients per service and region."""
+
+    def __init__(self, config: SessionLogsConfig) -> None:
+        self._config = config
+        self._sessions: dict[str, boto3.Session] = {}
+
+    def client(self, service: str, account: AccountConfig, region: str | None = None):
+        return self._session(account).client(
+            service,
+            region_name=region or self._config.home_region,
+            endpoint_url=self._config.emulator_endpoint,
+            config=CLIENT_CONFIG,
+        )
+
+    def _session(self, account: AccountConfig) -> boto3.Session:
+        if account.account_id not in self._sessions:
+            self._sessions[account.account_id] = self._assumed(account)
+        return self._sessions[account.account_id]
+
+    def _assumed(self, account: AccountConfig) -> boto3.Session:
+        if not account.role_arn:
+            return boto3.Session(region_name=self._config.home_region)
+        sts = boto3.client(
+            "sts",
+            region_name=self._config.home_region,
+            endpoint_url=self._config.emulator_endpoint,
+            config=CLIENT_CONFIG,
+        )
+        credentials = sts.assume_role(
+            RoleArn=account.role_arn, RoleSessionName="central-session-logs-verify"
+        )["Credentials"]
+        return boto3.Session(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+            region_name=self._config.home_region,
+        )
