@@ -3,7 +3,8 @@
 The organization has nested OUs, an excluded account and three deployment
 regions. Planted: an account that joined a target OU after the rollout (its
 instances are missing), one failed and one outdated stack instance, one pair
-with fresh transcripts, and error objects in one region. Every other pair
+with fresh transcripts, error objects in one region and a quarantined object
+of one pair. Every other pair
 has no transcripts, which is a warning.
 """
 
@@ -204,6 +205,12 @@ def test_verify_names_every_planted_fault_and_nothing_else(deployed, tmp_path):
         Body=b"corrupt",
     )
 
+    s3.put_object(
+        Bucket=names.bucket,
+        Key=f"{names.session_log_quarantine_folder}/{b}/us-east-1/{today:%Y/%m/%d}/foreign.jsonl",
+        Body=b"{}\n",
+    )
+
     result = run_verify(deployed["config"], tmp_path / "verify.json")
 
     assert result.returncode == 1, result.stderr
@@ -221,6 +228,7 @@ def test_verify_names_every_planted_fault_and_nothing_else(deployed, tmp_path):
         (b, "eu-west-1", "stack_instance"),
         *((late, region, "stack_instance") for region in REGIONS),
         *((acct, "ap-southeast-2", "delivery_errors") for acct in (a, b, late)),
+        (b, "us-east-1", "delivery_errors"),
     }
     assert pairs[a, "us-east-1"]["checks"]["stack_instance"]["detail"] == (
         "failed: FAILED (SessionLogGroup: the role cannot be assumed)"
@@ -233,10 +241,13 @@ def test_verify_names_every_planted_fault_and_nothing_else(deployed, tmp_path):
         if p["checks"]["transcripts"]["status"] == "warn"
     }
     assert warnings == set(pairs) - {(a, "eu-west-1")}
-    assert document["summary"] == {"pairs": 9, "fail": 7, "warn": 1, "ok": 1}
-    assert "9 account-region pairs: 7 fail, 1 warn, 1 ok" in result.stdout
+    assert pairs[b, "us-east-1"]["checks"]["delivery_errors"]["detail"] == (
+        f"1 object under {names.session_log_quarantine_folder}/{b}/us-east-1/"
+    )
+    assert document["summary"] == {"pairs": 9, "fail": 8, "warn": 0, "ok": 1}
+    assert "9 account-region pairs: 8 fail, 0 warn, 1 ok" in result.stdout
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines[1:-1]] == ["fail"] * 8 + ["warn"] * 8
+    assert [line.split()[0] for line in lines[1:-1]] == ["fail"] * 9 + ["warn"] * 8
 
 
 def test_a_healthy_organization_exits_0_with_warnings_only(deployed, tmp_path):

@@ -1,4 +1,4 @@
-"""`make bench`: synth time and memory, stock provider import against the fast one, then the processor.
+"""`make bench`: synth time and memory, stock provider import against the fast one, the processor, verify.
 
 Each synth runs the app as cdktf and `make synth` do, in its own process. A
 round runs the stock synth of the default config, the fast synth of the
@@ -8,8 +8,9 @@ default and of each grown config, back to back, so a machine slowing down
 affects them all alike. Wall time comes
 from the parent's clock; peak memory is the largest resident size of the
 synth's whole process tree (Python and the jsii Node process), sampled from
-/proc. The processor's figures come from tools/processor_bench.py;
-`--processor-only` skips the synths, which take minutes.
+/proc. The processor's figures come from tools/processor_bench.py and
+make verify's from tools/verify_bench.py; `--processor-only` and
+`--verify-only` skip the synths, which take minutes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from config.loader import DEFAULT_CONFIG
 from project import PROJECT_ROOT, SYNTH_OUTDIR
 from synth.jsii_cache import CACHE_ROOT_ENV_VAR
 from synth.provider_import import STOCK_IMPORT_ENV_VAR
-from tools import processor_bench
+from tools import processor_bench, verify_bench
 from tools.cdktf_cli import app_command
 from tools.scale_config import SCALE_OU_COUNT, SCALE_REGIONS, write_scale_config
 
@@ -205,14 +206,19 @@ def report(runs: Rounds) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7, help="rounds of all the synths")
-    parser.add_argument(
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument(
         "--processor-only", action="store_true", help="measure only the Firehose processor"
     )
+    only.add_argument("--verify-only", action="store_true", help="measure only make verify")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    if not args.processor_only:
+    if not (args.processor_only or args.verify_only):
         bench_synths(args.rounds)
-    processor_bench.main()
+    if not args.verify_only:
+        processor_bench.main()
+    if not args.processor_only:
+        verify_bench.main()
 
 
 def bench_synths(rounds: int) -> None:

@@ -81,6 +81,9 @@ def verify(
         )
         for region in config.deployment_regions
     }
+    quarantined = delivery_errors.quarantined_by_pair(
+        s3, bucket=names.bucket, quarantine_folder=names.session_log_quarantine_folder, since=since
+    )
 
     def check(pair: Pair) -> tuple[Pair, dict[str, CheckResult]]:
         return pair, {
@@ -89,13 +92,11 @@ def verify(
                 s3, bucket=names.bucket, folder=names.session_log_folder, pair=pair, since=since
             ),
             delivery_errors.NAME: delivery_errors.check_pair(
-                s3,
-                bucket=names.bucket,
                 error_folder=names.session_log_error_folder,
                 quarantine_folder=names.session_log_quarantine_folder,
                 pair=pair,
                 errors_of_region=errors_by_region[pair[1]],
-                since=since,
+                quarantined=quarantined.get(pair, []),
             ),
         }
 

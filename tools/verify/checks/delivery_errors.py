@@ -3,7 +3,8 @@
 Firehose writes a region's failed records under
 session-manager-errors/<region>/ (one listing per region, shared by its
 pairs); the processor files records from foreign log groups under
-session-manager-quarantine/<account>/<region>/.
+session-manager-quarantine/<account>/<region>/ (one listing of the whole
+folder, which holds only what went wrong, grouped by pair).
 """
 
 from __future__ import annotations
@@ -22,20 +23,30 @@ def region_errors(
     return recent_objects(s3, bucket=bucket, prefix=f"{error_folder}/{region}/", since=since)
 
 
+def quarantined_by_pair(
+    s3, *, bucket: str, quarantine_folder: str, since: datetime
+) -> dict[Pair, list[dict]]:
+    pages = s3.get_paginator("list_objects_v2").paginate(
+        Bucket=bucket, Prefix=f"{quarantine_folder}/"
+    )
+    grouped: dict[Pair, list[dict]] = {}
+    for page in pages:
+        for item in page.get("Contents", []):
+            if item["LastModified"] >= since:
+                _, account, region, *_ = item["Key"].split("/")
+                grouped.setdefault((account, region), []).append(item)
+    return grouped
+
+
 def check_pair(
-    s3,
     *,
-    bucket: str,
     error_folder: str,
     quarantine_folder: str,
     pair: Pair,
     errors_of_region: list[dict],
-    since: datetime,
+    quarantined: list[dict],
 ) -> CheckResult:
     account, region = pair
-    quarantined = recent_objects(
-        s3, bucket=bucket, prefix=f"{quarantine_folder}/{account}/{region}/", since=since
-    )
     problems = []
     if errors_of_region:
         problems.append(f"{counted(errors_of_region)} under {error_folder}/{region}/")
