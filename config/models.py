@@ -381,6 +381,15 @@ class AlarmsConfig(StrictModel):
         return _without_duplicates(values)
 
 
+class VerifyConfig(StrictModel):
+    """What `make verify` may do in the member accounts (docs/verify.md)."""
+
+    canary_role: bool = Field(
+        False,
+        description="Give every member account the role `central-session-logs-verifier-<account-wide region>`, which the `stackset_admin` account may assume, so that `make verify --canary` can put one event into each session log group and wait for it in the bucket.",
+    )
+
+
 # Storage classes a lifecycle rule can move objects to (S3 API reference,
 # Transition), without the ones for single Availability Zones.
 StorageClass = Literal[
@@ -591,6 +600,9 @@ class SessionLogsConfig(StrictModel):
     archive: ArchiveConfig = Field(
         ArchiveConfig(),
         description="Retention, storage classes, access logs and Object Lock of the central bucket.",
+    )
+    verify: VerifyConfig = Field(
+        VerifyConfig(), description="What `make verify` may do in the member accounts."
     )
     alarms: AlarmsConfig = Field(
         AlarmsConfig(), description="Alarms on session log delivery and where they go."

@@ -36,11 +36,16 @@ class Names:
     session_log_error_folder = "session-manager-errors"
     # Whatever arrives from a log group other than the sender's own session log group.
     session_log_quarantine_folder = "session-manager-quarantine"
+    # `make verify --canary` writes into log streams named with this prefix,
+    # and the processor files them here, apart from real sessions.
+    canary_stream_prefix = f"{prefix}-canary/"
+    session_log_canary_folder = "session-manager-canary"
     # Every folder Firehose writes to: the transcripts' lifecycle covers them.
     transcript_folders = (
         session_log_folder,
         session_log_error_folder,
         session_log_quarantine_folder,
+        session_log_canary_folder,
     )
 
     def __init__(
@@ -66,6 +71,15 @@ class Names:
     def shard_suffix(shard: int) -> str:
         """What the names of the stream and destination with index `shard` (from 0) end in."""
         return "" if shard == 0 else f"-{shard + 1}"
+
+    def verifier_role(self, account_wide_region: str) -> str:
+        """The member role `make verify --canary` assumes (verify.canary_role).
+
+        Named after the region whose stack instance holds it, like every named
+        IAM resource of the member template, so a new account-wide region's
+        copy never collides with the old one.
+        """
+        return f"{self.prefix}-verifier-{account_wide_region}"
 
     def delivery_stream(self, region: str, shard: int = 0) -> str:
         """A Firehose stream (in the home region) for the session logs of one region."""

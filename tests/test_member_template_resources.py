@@ -158,3 +158,23 @@ def test_rdp_recording_is_configured_only_where_the_region_has_it(default_templa
         "RdpRecordingPreferencesFunctionRole",
         "RdpRecordingPreferencesFunctionLogGroup",
     }
+
+
+def test_the_verifier_role_exists_only_when_configured_and_only_for_canary_streams(
+    default_template, every_option_template
+):
+    assert "VerifierRole" not in default_template.body["Resources"]
+    role = every_option_template.body["Resources"]["VerifierRole"]
+    # IAM is global: one role per account, from the account-wide region.
+    assert role["Condition"] == "InAccountWideRegion"
+    properties = role["Properties"]
+    assert properties["RoleName"] == {"Fn::Sub": "central-session-logs-verifier-${AWS::Region}"}
+    [trust] = properties["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"AWS": "arn:aws:iam::666666666666:root"}
+    [policy] = properties["Policies"]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    assert statements["PutCanaryEvents"]["Action"] == "logs:PutLogEvents"
+    assert statements["PutCanaryEvents"]["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:"
+        "session-manager-log-${AWS::AccountId}:log-stream:central-session-logs-canary/*"
+    }

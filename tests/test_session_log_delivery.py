@@ -375,6 +375,8 @@ def test_processor_is_told_the_folders_and_the_log_group_prefix_it_reads(default
         session_folder="session-manager",
         quarantine_folder="session-manager-quarantine",
         log_group_prefix="session-manager-log-",
+        canary_folder="session-manager-canary",
+        canary_stream_prefix="central-session-logs-canary/",
     )
 
 

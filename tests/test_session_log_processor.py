@@ -231,9 +231,23 @@ def test_the_construct_sets_exactly_the_variables_the_handler_reads():
         session_folder=NAMES.session_log_folder,
         quarantine_folder=NAMES.session_log_quarantine_folder,
         log_group_prefix=NAMES.member_log_group_prefix,
+        canary_folder=NAMES.session_log_canary_folder,
+        canary_stream_prefix=NAMES.canary_stream_prefix,
     )
     assert set(environment) == {
         session_log_processor.SESSION_FOLDER_VARIABLE,
         session_log_processor.QUARANTINE_FOLDER_VARIABLE,
         session_log_processor.LOG_GROUP_PREFIX_VARIABLE,
+        session_log_processor.CANARY_FOLDER_VARIABLE,
+        session_log_processor.CANARY_STREAM_PREFIX_VARIABLE,
     }
+
+
+def test_canary_streams_of_the_own_log_group_file_apart_and_foreign_ones_stay_quarantined():
+    own = data_message(ACCOUNT, "canary")
+    own["logStream"] = f"{NAMES.canary_stream_prefix}run-1"
+    foreign = data_message(ACCOUNT, "canary", log_group="/aws/lambda/other")
+    foreign["logStream"] = own["logStream"]
+    event = firehose_event(subscription_record("c", own), subscription_record("f", foreign))
+    folders = [r["metadata"]["partitionKeys"]["folder"] for r in handler(event, None)["records"]]
+    assert folders == [NAMES.session_log_canary_folder, NAMES.session_log_quarantine_folder]

@@ -46,6 +46,7 @@ from config.regions import COMMERCIAL_REGIONS, RDP_RECORDING_REGIONS
 # CloudFormation refuses to change a resource's type in place.
 SESSION_LOG_GROUP = "AdoptedSessionLogGroup"
 INSTANCE_POLICY = "SessionLogInstancePolicy"
+VERIFIER_ROLE = "VerifierRole"
 SESSION_USER_POLICY = "SessionEncryptionUserPolicy"
 SESSION_PREFERENCES = "SessionManagerPreferences"
 RDP_RECORDING_PREFERENCES = "RdpRecordingPreferencesWriter"
@@ -183,6 +184,8 @@ def _body(config: SessionLogsConfig, parameters: dict) -> dict:
             function_resources(ROLE_ATTACHMENT_FUNCTION, key_arn=REGIONAL_KEY_ARN, names=names)
         )
         account_wide[INSTANCE_ROLE_ATTACHMENT] = _instance_role_attachment()
+    if config.verify.canary_role:
+        account_wide[VERIFIER_ROLE] = _verifier_role(config)
     resources.update({name: _where(IN_ACCOUNT_WIDE_REGION, r) for name, r in account_wide.items()})
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
@@ -307,6 +310,39 @@ def _subscription_role(names: Names) -> dict:
                     "PolicyName": "validate-subscription",
                     "PolicyDocument": policies.subscription_role_permissions_document(
                         log_group_arn=SESSION_LOG_GROUP_ARN
+                    ),
+                }
+            ],
+        },
+    }
+
+
+def _verifier_role(config: SessionLogsConfig) -> dict:
+    """What `make verify --canary` assumes to put one event into each region's session log group.
+
+    IAM is global, so one role per account, from the account-wide region.
+    """
+    names = config.names
+    log_group = (
+        "arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:"
+        f"{names.member_log_group_prefix}${{AWS::AccountId}}"
+    )
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "RoleName": sub(names.verifier_role("${AWS::Region}")),
+            "Description": "Lets make verify put canary events into the session log groups",
+            "AssumeRolePolicyDocument": policies.verifier_trust_document(
+                verifier_account_id=config.stackset_admin.account_id
+            ),
+            "Policies": [
+                {
+                    "PolicyName": "put-canary-events",
+                    "PolicyDocument": policies.verifier_permissions_document(
+                        log_groups_arn=sub(f"{log_group}:*"),
+                        canary_streams_arn=sub(
+                            f"{log_group}:log-stream:{names.canary_stream_prefix}*"
+                        ),
                     ),
                 }
             ],

@@ -269,3 +269,39 @@ def let_guiconnect_grant_key_statement(*, key_arn: Expression) -> dict:
             }
         },
     }
+
+
+def verifier_trust_document(*, verifier_account_id: str) -> PolicyDocument:
+    # Principals of the account `make verify` runs in, as far as that
+    # account's own IAM policies let them assume it (IAM user guide,
+    # "Specifying a principal": an account principal delegates to its IAM).
+    return policy_document(
+        {
+            "Sid": "VerifierAccountAssumes",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{verifier_account_id}:root"},
+            "Action": "sts:AssumeRole",
+        }
+    )
+
+
+def verifier_permissions_document(
+    *, log_groups_arn: Expression, canary_streams_arn: Expression
+) -> PolicyDocument:
+    # CreateLogStream is authorized against the log group, PutLogEvents
+    # against the stream (Service Authorization Reference, CloudWatch Logs),
+    # so the events can go only into canary streams.
+    return policy_document(
+        {
+            "Sid": "CreateCanaryStreams",
+            "Effect": "Allow",
+            "Action": "logs:CreateLogStream",
+            "Resource": log_groups_arn,
+        },
+        {
+            "Sid": "PutCanaryEvents",
+            "Effect": "Allow",
+            "Action": "logs:PutLogEvents",
+            "Resource": canary_streams_arn,
+        },
+    )

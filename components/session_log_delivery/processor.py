@@ -41,6 +41,8 @@ def processor_environment(names: Names) -> dict[str, str]:
         session_log_processor.SESSION_FOLDER_VARIABLE: names.session_log_folder,
         session_log_processor.QUARANTINE_FOLDER_VARIABLE: names.session_log_quarantine_folder,
         session_log_processor.LOG_GROUP_PREFIX_VARIABLE: names.member_log_group_prefix,
+        session_log_processor.CANARY_FOLDER_VARIABLE: names.session_log_canary_folder,
+        session_log_processor.CANARY_STREAM_PREFIX_VARIABLE: names.canary_stream_prefix,
     }
 
 

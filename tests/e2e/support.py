@@ -136,6 +136,7 @@ def emulator_config(emulator: str, organization: Organization) -> dict:
         "stackset_admin": account(organization.management_account, MEMBER_STACKSET_STACK),
         # The management account writes the SCPs too, from a state of its own.
         "guardrails": {"policy_admin": account(organization.management_account, GUARDRAILS_STACK)},
+        "verify": {"canary_role": True},
         "archive": {
             "retention_days": 400,
             "transcripts": {"transition_days": 30, "storage_class": "GLACIER_IR"},

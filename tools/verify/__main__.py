@@ -1,6 +1,6 @@
 """`make verify`: check every (account, region) of the organization, print a table, exit 0, 1 or 2.
 
-    python -m tools.verify [--since 24h] [--json FILE]
+    python -m tools.verify [--since 24h] [--json FILE] [--canary [--canary-wait SECONDS]]
 
 It reads the config SESSION_LOGS_CONFIG names, works with the role_arns
 the stacks use (or the ambient credentials), and against the emulator if
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import secrets
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,7 @@ from config import ConfigError, config_path_from_env, load_config
 from config.models import SessionLogsConfig
 from tools.verify import organization, report
 from tools.verify.aws import Clients
-from tools.verify.checks import delivery_errors, stack_instances, transcripts
+from tools.verify.checks import canary, delivery_errors, stack_instances, transcripts
 from tools.verify.result import FAIL, CheckResult, Pair
 
 # Pairs checked at the same time: S3 listings are I/O, and botocore's
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(config_path_from_env())
         since = datetime.now(UTC) - _duration(args.since)
         results = verify(config, since=since, progress=_progress_bar)
+        if args.canary:
+            _add_canaries(config, results, wait_seconds=_canary_wait(args, config))
     except (ConfigError, ValueError) as error:
         print(error, file=sys.stderr)
         return 2
@@ -109,10 +112,70 @@ def verify(
     return results
 
 
+def _add_canaries(
+    config: SessionLogsConfig, results: dict[Pair, dict[str, CheckResult]], *, wait_seconds: float
+) -> None:
+    """Puts a canary event into every pair's session log group, then waits for all of them."""
+    if not config.verify.canary_role:
+        raise ValueError(
+            "--canary needs verify.canary_role: true in the config, deployed to the member "
+            "accounts, so that verify can put events into their session log groups"
+        )
+    clients, names = Clients(config), config.names
+    run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
+    started = datetime.now(UTC)
+
+    def put(pair: Pair) -> tuple[Pair, CheckResult | None]:
+        account, region = pair
+        logs = clients.member_client(
+            "logs",
+            account_id=account,
+            role_name=names.verifier_role,
+            via=config.stackset_admin,
+            region=region,
+        )
+        try:
+            canary.put_event(
+                logs,
+                log_group=f"{names.member_log_group_prefix}{account}",
+                stream=f"{names.canary_stream_prefix}{run_id}",
+                run_id=run_id,
+            )
+        except ClientError as error:
+            return pair, CheckResult(FAIL, f"could not put the canary event: {error}")
+        return pair, None
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        refused = {pair: result for pair, result in pool.map(put, results) if result}
+    delivered = canary.wait_for_objects(
+        clients.client("s3", config.log_archive),
+        bucket=names.bucket,
+        folder=names.session_log_canary_folder,
+        pairs=[pair for pair in results if pair not in refused],
+        since=started,
+        wait_seconds=wait_seconds,
+    )
+    for pair, checks in results.items():
+        checks[canary.NAME] = refused.get(pair) or delivered[pair]
+
+
+def _canary_wait(args: argparse.Namespace, config: SessionLogsConfig) -> float:
+    """Firehose's buffer interval and two minutes for the processor and S3, unless told otherwise."""
+    if args.canary_wait is not None:
+        return args.canary_wait
+    return config.delivery.buffering_interval_seconds + 120
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="make verify", description=__doc__.splitlines()[0])
     parser.add_argument("--since", default="24h", help="window for transcripts and errors: 24h, 7d")
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    parser.add_argument(
+        "--canary", action="store_true", help="put an event into every session log group and wait"
+    )
+    parser.add_argument(
+        "--canary-wait", type=float, help="seconds to wait for the canaries (default: buffer + 120)"
+    )
     return parser.parse_args(argv)
 
 

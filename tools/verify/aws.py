@@ -27,6 +27,21 @@ class Clients:
             config=CLIENT_CONFIG,
         )
 
+    def member_client(
+        self, service: str, *, account_id: str, role_name: str, via: AccountConfig, region: str
+    ):
+        """A client in a member account, through its role, assumed with `via`'s credentials."""
+        key = f"{account_id}/{role_name}"
+        if key not in self._sessions:
+            role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
+            self._sessions[key] = self._assumed_with(self.client("sts", via), role_arn)
+        return self._sessions[key].client(
+            service,
+            region_name=region,
+            endpoint_url=self._config.emulator_endpoint,
+            config=CLIENT_CONFIG,
+        )
+
     def _session(self, account: AccountConfig) -> boto3.Session:
         if account.account_id not in self._sessions:
             self._sessions[account.account_id] = self._assumed(account)
@@ -41,8 +56,11 @@ class Clients:
             endpoint_url=self._config.emulator_endpoint,
             config=CLIENT_CONFIG,
         )
+        return self._assumed_with(sts, account.role_arn)
+
+    def _assumed_with(self, sts, role_arn: str) -> boto3.Session:
         credentials = sts.assume_role(
-            RoleArn=account.role_arn, RoleSessionName="central-session-logs-verify"
+            RoleArn=role_arn, RoleSessionName="central-session-logs-verify"
         )["Credentials"]
         return boto3.Session(
             aws_access_key_id=credentials["AccessKeyId"],

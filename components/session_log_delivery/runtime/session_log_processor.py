@@ -40,6 +40,8 @@ ACCOUNT_KEY = "account"
 SESSION_FOLDER_VARIABLE = "SESSION_LOG_FOLDER"
 QUARANTINE_FOLDER_VARIABLE = "SESSION_LOG_QUARANTINE_FOLDER"
 LOG_GROUP_PREFIX_VARIABLE = "MEMBER_LOG_GROUP_PREFIX"
+CANARY_FOLDER_VARIABLE = "SESSION_LOG_CANARY_FOLDER"
+CANARY_STREAM_PREFIX_VARIABLE = "CANARY_STREAM_PREFIX"
 
 METRIC_NAMESPACE = "CentralSessionLogs"
 QUARANTINED_METRIC = "QuarantinedRecords"
@@ -74,6 +76,8 @@ class Settings:
     session_folder: str
     quarantine_folder: str
     log_group_prefix: str
+    canary_folder: str
+    canary_stream_prefix: str
 
     @classmethod
     def from_environment(cls, environ: os._Environ | dict) -> Settings:
@@ -81,6 +85,8 @@ class Settings:
             session_folder=environ[SESSION_FOLDER_VARIABLE],
             quarantine_folder=environ[QUARANTINE_FOLDER_VARIABLE],
             log_group_prefix=environ[LOG_GROUP_PREFIX_VARIABLE],
+            canary_folder=environ[CANARY_FOLDER_VARIABLE],
+            canary_stream_prefix=environ[CANARY_STREAM_PREFIX_VARIABLE],
         )
 
 
@@ -139,11 +145,17 @@ def failed(record: dict) -> dict:
 
 
 def folder_for(envelope: dict, settings: Settings) -> str:
-    """Only the sending account's own session log group files under the session folder."""
+    """Only the sending account's own session log group files under the session folder.
+
+    Its canary streams (`make verify --canary`) file under their own folder,
+    so queries over the session folder never see them.
+    """
     own_log_group = f"{settings.log_group_prefix}{envelope['owner']}"
-    if envelope["logGroup"] == own_log_group:
-        return settings.session_folder
-    return settings.quarantine_folder
+    if envelope["logGroup"] != own_log_group:
+        return settings.quarantine_folder
+    if envelope["logStream"].startswith(settings.canary_stream_prefix):
+        return settings.canary_folder
+    return settings.session_folder
 
 
 def json_lines(envelope: dict) -> str:

@@ -1,0 +1,63 @@
+"""The canary's wait: delivered objects count from the moment verify put the events, nothing older."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from tools.verify.checks.canary import wait_for_objects
+
+BUCKET = "central-logs-111111111111"
+FOLDER = "session-manager-canary"
+PAIRS = [("222222222222", "eu-west-1"), ("333333333333", "us-east-1")]
+
+
+@pytest.fixture
+def s3(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=BUCKET)
+        yield client
+
+
+def test_a_delivered_canary_passes_and_a_missing_one_fails_after_the_wait(s3):
+    started = datetime.now(UTC) - timedelta(seconds=5)
+    account, region = PAIRS[0]
+    s3.put_object(Bucket=BUCKET, Key=f"{FOLDER}/{account}/{region}/2026/12/04/c.jsonl", Body=b"{}")
+    sleeps = []
+    results = wait_for_objects(
+        s3,
+        bucket=BUCKET,
+        folder=FOLDER,
+        pairs=PAIRS,
+        since=started,
+        wait_seconds=0,
+        sleep=sleeps.append,
+    )
+    assert results[PAIRS[0]].status == "ok"
+    assert results[PAIRS[1]].status == "fail"
+    assert (
+        results[PAIRS[1]].detail == f"not delivered to {FOLDER}/333333333333/us-east-1/ within 0 s"
+    )
+    assert sleeps == []
+
+
+def test_an_object_from_before_the_run_is_not_this_runs_canary(s3):
+    account, region = PAIRS[0]
+    s3.put_object(
+        Bucket=BUCKET, Key=f"{FOLDER}/{account}/{region}/2026/12/04/old.jsonl", Body=b"{}"
+    )
+    results = wait_for_objects(
+        s3,
+        bucket=BUCKET,
+        folder=FOLDER,
+        pairs=PAIRS[:1],
+        since=datetime.now(UTC) + timedelta(minutes=1),
+        wait_seconds=0,
+    )
+    assert results[PAIRS[0]].status == "fail"
