@@ -47,6 +47,23 @@ def test_a_delivered_canary_passes_and_a_missing_one_fails_after_the_wait(s3):
     assert sleeps == []
 
 
+def test_an_object_written_in_the_second_the_run_started_counts(s3):
+    """S3's LastModified has no fraction of a second; the run's start has."""
+    account, region = PAIRS[0]
+    s3.put_object(Bucket=BUCKET, Key=f"{FOLDER}/{account}/{region}/2026/12/04/c.jsonl", Body=b"{}")
+    stored = s3.list_objects_v2(Bucket=BUCKET)["Contents"][0]["LastModified"]
+    assert stored.microsecond == 0
+    results = wait_for_objects(
+        s3,
+        bucket=BUCKET,
+        folder=FOLDER,
+        pairs=PAIRS[:1],
+        since=stored.replace(microsecond=999_999),
+        wait_seconds=0,
+    )
+    assert results[PAIRS[0]].status == "ok"
+
+
 def test_an_object_from_before_the_run_is_not_this_runs_canary(s3):
     account, region = PAIRS[0]
     s3.put_object(

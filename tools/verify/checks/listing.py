@@ -18,6 +18,10 @@ MAX_KEYS = 1000
 
 
 def recent_objects(s3, *, bucket: str, prefix: str, since: datetime) -> list[dict]:
+    # S3 lists LastModified to the second ("2009-10-12T17:50:30.000Z", S3 API
+    # reference, ListObjectsV2): an object written in the same second as
+    # `since` must still count.
+    since = since.replace(microsecond=0)
     start_after = f"{prefix}{(since - timedelta(days=1)):%Y/%m/%d}/"
     pages = s3.get_paginator("list_objects_v2").paginate(
         Bucket=bucket, Prefix=prefix, StartAfter=start_after
