@@ -137,7 +137,7 @@ def _timed_verify(config_file: Path) -> tuple[int, float, Counter, int, Counter]
         mock.patch.object(aws.Clients, "client", client_with_latency),
     ):
         started = time.perf_counter()
-        results = verify(config, since=since)
+        results = verify(config, aws.Clients(config), since=since)
         seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     statuses = Counter(

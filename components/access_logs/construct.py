@@ -12,27 +12,21 @@ only SSE-S3 (S3 user guide, "Enabling Amazon S3 server access logging").
 
 from __future__ import annotations
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
-    S3BucketLifecycleConfiguration,
     S3BucketLifecycleConfigurationRule,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfigurationA,
     S3BucketServerSideEncryptionConfigurationRuleA,
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
 )
 from constructs import Construct
 
-from components.bucket_defaults import bucket_defaults
-from components.iam_policy import PolicyDocument, render_policy
-from synth.named_stack import DEFAULT_CHILD
+from components.bucket_defaults import KeptBucket
+from components.iam_policy import PolicyDocument
 
 
-class AccessLogBucket(Construct):
+class AccessLogBucket(KeptBucket):
     def __init__(
         self,
         scope: Construct,
@@ -43,41 +37,21 @@ class AccessLogBucket(Construct):
         policy: PolicyDocument,
         lifecycle_rules: list[S3BucketLifecycleConfigurationRule],
     ) -> None:
-        super().__init__(scope, id)
-        bucket = S3Bucket(
-            self,
-            DEFAULT_CHILD,
+        super().__init__(
+            scope,
+            id,
             provider=provider,
-            bucket=name,
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
-        )
-        versioning = bucket_defaults(self, provider=provider, bucket_id=bucket.id)
-        S3BucketServerSideEncryptionConfigurationA(
-            self,
-            "encryption",
-            provider=provider,
-            bucket=bucket.id,
-            rule=[
-                S3BucketServerSideEncryptionConfigurationRuleA(
-                    apply_server_side_encryption_by_default=(
-                        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                            sse_algorithm="AES256"
-                        )
+            name=name,
+            encryption=S3BucketServerSideEncryptionConfigurationRuleA(
+                apply_server_side_encryption_by_default=(
+                    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+                        sse_algorithm="AES256"
                     )
                 )
-            ],
-        )
-        S3BucketLifecycleConfiguration(
-            self,
-            "lifecycle",
-            provider=provider,
-            bucket=bucket.id,
-            rule=lifecycle_rules,
-            depends_on=[versioning],
-        )
-        bucket_policy = S3BucketPolicy(
-            self, "policy", provider=provider, bucket=bucket.id, policy=render_policy(policy)
+            ),
+            policy=policy,
+            lifecycle_rules=lifecycle_rules,
         )
         # The name as the policy's attribute, so that a bucket logging here
         # is set up only once the policy lets S3 deliver its logs.
-        self.name: str = bucket_policy.bucket
+        self.name = self.policy.bucket

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
-    S3BucketLifecycleConfiguration,
     S3BucketLifecycleConfigurationRule,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_logging import (
@@ -22,17 +19,14 @@ from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
     S3BucketObjectLockConfigurationRuleA,
     S3BucketObjectLockConfigurationRuleDefaultRetentionA,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfigurationA,
     S3BucketServerSideEncryptionConfigurationRuleA,
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
 )
 from constructs import Construct
 
-from components.bucket_defaults import bucket_defaults
-from components.iam_policy import PolicyDocument, render_policy
-from synth.named_stack import DEFAULT_CHILD
+from components.bucket_defaults import KeptBucket
+from components.iam_policy import PolicyDocument
 
 
 @dataclass(frozen=True)
@@ -51,13 +45,12 @@ class AccessLogTarget:
     prefix: str
 
 
-class CentralLogBucket(Construct):
+class CentralLogBucket(KeptBucket):
     """A versioned, SSE-KMS encrypted, never public bucket that Terraform will not destroy.
 
     It logs every request to `access_logs`, announces new objects to
     EventBridge, and with `object_lock` keeps every version immutable for
-    that long (Object Lock can only be switched on when a bucket is created
-    here, so it is an argument of the bucket itself).
+    that long.
     """
 
     def __init__(
@@ -73,52 +66,28 @@ class CentralLogBucket(Construct):
         access_logs: AccessLogTarget,
         object_lock: ObjectLock | None = None,
     ) -> None:
-        super().__init__(scope, id)
-        self.bucket = S3Bucket(
-            self,
-            DEFAULT_CHILD,
+        super().__init__(
+            scope,
+            id,
             provider=provider,
-            bucket=name,
-            object_lock_enabled=True if object_lock else None,
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
-        )
-        self.name: str = self.bucket.bucket
-        self.arn: str = self.bucket.arn
-        bucket_id = self.bucket.id
-        self.versioning = bucket_defaults(self, provider=provider, bucket_id=bucket_id)
-        S3BucketServerSideEncryptionConfigurationA(
-            self,
-            "encryption",
-            provider=provider,
-            bucket=bucket_id,
-            rule=[
-                S3BucketServerSideEncryptionConfigurationRuleA(
-                    apply_server_side_encryption_by_default=(
-                        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                            sse_algorithm="aws:kms", kms_master_key_id=key_arn
-                        )
-                    ),
-                    bucket_key_enabled=True,
-                )
-            ],
-        )
-        S3BucketLifecycleConfiguration(
-            self,
-            "lifecycle",
-            provider=provider,
-            bucket=bucket_id,
-            rule=lifecycle_rules,
-            # A lifecycle configuration applies to versions only once versioning is on.
-            depends_on=[self.versioning],
-        )
-        S3BucketPolicy(
-            self, "policy", provider=provider, bucket=bucket_id, policy=render_policy(policy)
+            name=name,
+            encryption=S3BucketServerSideEncryptionConfigurationRuleA(
+                apply_server_side_encryption_by_default=(
+                    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+                        sse_algorithm="aws:kms", kms_master_key_id=key_arn
+                    )
+                ),
+                bucket_key_enabled=True,
+            ),
+            policy=policy,
+            lifecycle_rules=lifecycle_rules,
+            object_lock_enabled=object_lock is not None,
         )
         self._log_requests(provider, access_logs)
         # Free for every S3 event delivered to the default bus; rules there
         # pick what a SIEM wants (S3 user guide, "Using EventBridge").
         S3BucketNotification(
-            self, "eventbridge", provider=provider, bucket=bucket_id, eventbridge=True
+            self, "eventbridge", provider=provider, bucket=self.bucket.id, eventbridge=True
         )
         if object_lock:
             self._lock(provider, object_lock)

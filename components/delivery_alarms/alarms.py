@@ -41,6 +41,35 @@ class AlarmSpec:
     description: str
 
 
+def _firehose_alarm(**fields) -> AlarmSpec:
+    return AlarmSpec(per=PER_STREAM, namespace=FIREHOSE, dimension="DeliveryStreamName", **fields)
+
+
+def _processor_metric_alarm(**fields) -> AlarmSpec:
+    """A metric of the processor's embedded metric line: counts per stream, alarm above 0."""
+    return AlarmSpec(
+        per=PER_STREAM,
+        namespace=METRIC_NAMESPACE,
+        dimension=STREAM_DIMENSION,
+        statistic="Sum",
+        comparison="GreaterThanThreshold",
+        threshold=0,
+        **fields,
+    )
+
+
+def _lambda_alarm(**fields) -> AlarmSpec:
+    return AlarmSpec(
+        per=PER_PROCESSOR,
+        namespace=LAMBDA,
+        dimension="FunctionName",
+        statistic="Sum",
+        comparison="GreaterThanThreshold",
+        threshold=0,
+        **fields,
+    )
+
+
 def delivery_alarms(names: Names) -> list[AlarmSpec]:
     return [
         _delivery_failing(names),
@@ -55,12 +84,9 @@ def delivery_alarms(names: Names) -> list[AlarmSpec]:
 
 
 def _delivery_failing(names: Names) -> AlarmSpec:
-    return AlarmSpec(
+    return _firehose_alarm(
         name="delivery-failing",
-        per=PER_STREAM,
-        namespace=FIREHOSE,
         metric="DeliveryToS3.Success",
-        dimension="DeliveryStreamName",
         statistic="Minimum",
         comparison="LessThanThreshold",
         threshold=1,
@@ -74,12 +100,9 @@ def _delivery_failing(names: Names) -> AlarmSpec:
 
 
 def _data_stale() -> AlarmSpec:
-    return AlarmSpec(
+    return _firehose_alarm(
         name="data-stale",
-        per=PER_STREAM,
-        namespace=FIREHOSE,
         metric="DeliveryToS3.DataFreshness",
-        dimension="DeliveryStreamName",
         statistic="Maximum",
         comparison="GreaterThanThreshold",
         threshold=None,
@@ -92,12 +115,9 @@ def _data_stale() -> AlarmSpec:
 
 
 def _stream_throttled() -> AlarmSpec:
-    return AlarmSpec(
+    return _firehose_alarm(
         name="throttled",
-        per=PER_STREAM,
-        namespace=FIREHOSE,
         metric="ThrottledRecords",
-        dimension="DeliveryStreamName",
         statistic="Sum",
         comparison="GreaterThanThreshold",
         threshold=0,
@@ -110,12 +130,9 @@ def _stream_throttled() -> AlarmSpec:
 
 
 def _processing_failing(names: Names) -> AlarmSpec:
-    return AlarmSpec(
+    return _firehose_alarm(
         name="processing-failing",
-        per=PER_STREAM,
-        namespace=FIREHOSE,
         metric="ExecuteProcessing.Success",
-        dimension="DeliveryStreamName",
         statistic="Minimum",
         comparison="LessThanThreshold",
         threshold=1,
@@ -128,15 +145,9 @@ def _processing_failing(names: Names) -> AlarmSpec:
 
 
 def _records_failed(names: Names) -> AlarmSpec:
-    return AlarmSpec(
+    return _processor_metric_alarm(
         name="records-failed",
-        per=PER_STREAM,
-        namespace=METRIC_NAMESPACE,
         metric=FAILED_METRIC,
-        dimension=STREAM_DIMENSION,
-        statistic="Sum",
-        comparison="GreaterThanThreshold",
-        threshold=0,
         description=(
             "The processor marked records it could not read as failed; Firehose wrote them, "
             f"unchanged, to {names.session_log_error_folder}/. Inspect them there."
@@ -145,15 +156,9 @@ def _records_failed(names: Names) -> AlarmSpec:
 
 
 def _records_quarantined(names: Names) -> AlarmSpec:
-    return AlarmSpec(
+    return _processor_metric_alarm(
         name="records-quarantined",
-        per=PER_STREAM,
-        namespace=METRIC_NAMESPACE,
         metric=QUARANTINED_METRIC,
-        dimension=STREAM_DIMENSION,
-        statistic="Sum",
-        comparison="GreaterThanThreshold",
-        threshold=0,
         description=(
             "Records came from a log group other than the sending account's session log group "
             f"and landed in {names.session_log_quarantine_folder}/. Find who subscribed what "
@@ -163,15 +168,9 @@ def _records_quarantined(names: Names) -> AlarmSpec:
 
 
 def _processor_errors(names: Names) -> AlarmSpec:
-    return AlarmSpec(
+    return _lambda_alarm(
         name="processor-errors",
-        per=PER_PROCESSOR,
-        namespace=LAMBDA,
         metric="Errors",
-        dimension="FunctionName",
-        statistic="Sum",
-        comparison="GreaterThanThreshold",
-        threshold=0,
         description=(
             "The Firehose processor raised an error; Firehose retries the batch. Read "
             f"{names.session_log_processor_log_group}."
@@ -180,15 +179,9 @@ def _processor_errors(names: Names) -> AlarmSpec:
 
 
 def _processor_throttled() -> AlarmSpec:
-    return AlarmSpec(
+    return _lambda_alarm(
         name="processor-throttled",
-        per=PER_PROCESSOR,
-        namespace=LAMBDA,
         metric="Throttles",
-        dimension="FunctionName",
-        statistic="Sum",
-        comparison="GreaterThanThreshold",
-        threshold=0,
         description=(
             "Lambda throttled the processor: the account's concurrency is used up. Raise the "
             "log archive account's Lambda concurrency quota in the home region."

@@ -39,9 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(config_path_from_env())
         since = datetime.now(UTC) - _duration(args.since)
-        results = verify(config, since=since, progress=_progress_bar)
+        clients = Clients(config)
+        results = verify(config, clients, since=since, progress=_progress_bar)
         if args.canary:
-            _add_canaries(config, results, wait_seconds=_canary_wait(args, config))
+            _add_canaries(config, clients, results, wait_seconds=_canary_wait(args, config))
     except (ConfigError, ValueError) as error:
         print(error, file=sys.stderr)
         return 2
@@ -56,9 +57,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def verify(
-    config: SessionLogsConfig, *, since: datetime, progress=None
+    config: SessionLogsConfig, clients: Clients, *, since: datetime, progress=None
 ) -> dict[Pair, dict[str, CheckResult]]:
-    clients = Clients(config)
     admin, archive = config.stackset_admin, config.log_archive
     pairs = organization.expected_pairs(
         clients.client("organizations", admin),
@@ -113,7 +113,11 @@ def verify(
 
 
 def _add_canaries(
-    config: SessionLogsConfig, results: dict[Pair, dict[str, CheckResult]], *, wait_seconds: float
+    config: SessionLogsConfig,
+    clients: Clients,
+    results: dict[Pair, dict[str, CheckResult]],
+    *,
+    wait_seconds: float,
 ) -> None:
     """Puts a canary event into every pair's session log group, then waits for all of them."""
     if not config.verify.canary_role:
@@ -121,7 +125,7 @@ def _add_canaries(
             "--canary needs verify.canary_role: true in the config, deployed to the member "
             "accounts, so that verify can put events into their session log groups"
         )
-    clients, names = Clients(config), config.names
+    names = config.names
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
     started = datetime.now(UTC)
 
