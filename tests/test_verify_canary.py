@@ -78,3 +78,32 @@ def test_an_object_from_before_the_run_is_not_this_runs_canary(s3):
         wait_seconds=0,
     )
     assert results[PAIRS[0]].status == "fail"
+
+
+def test_the_canary_assumes_the_verifier_role_of_the_account_wide_region(tmp_path, monkeypatch):
+    """The role's name is Names.verifier_role(<account-wide region>), as the template names it."""
+    from config import load_config
+    from tests.support.configs import with_changes
+    from tools.verify import __main__ as verify_main
+
+    config = load_config(with_changes(tmp_path, verify={"canary_role": True}))
+    assumed = set()
+
+    class Clients:
+        def member_client(self, service, *, account_id, role_name, via, region):
+            assumed.add(role_name)
+            return None
+
+        def client(self, service, account, region=None):
+            return None
+
+    monkeypatch.setattr(verify_main.canary, "put_event", lambda logs, **_: None)
+    monkeypatch.setattr(
+        verify_main.canary,
+        "wait_for_objects",
+        lambda s3, *, pairs, **_: dict.fromkeys(pairs, "delivered"),
+    )
+    results = {PAIRS[0]: {}}
+    verify_main._add_canaries(config, Clients(), results, wait_seconds=0)
+    assert assumed == {f"central-session-logs-verifier-{config.account_wide_region}"}
+    assert results[PAIRS[0]]["canary"] == "delivered"

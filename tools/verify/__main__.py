@@ -134,7 +134,7 @@ def _add_canaries(
         logs = clients.member_client(
             "logs",
             account_id=account,
-            role_name=names.verifier_role,
+            role_name=names.verifier_role(config.account_wide_region),
             via=config.stackset_admin,
             region=region,
         )
