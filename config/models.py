@@ -386,7 +386,7 @@ class VerifyConfig(StrictModel):
 
     canary_role: bool = Field(
         False,
-        description="Give every member account the role `central-session-logs-verifier-<account-wide region>`, which the `stackset_admin` account may assume, so that `make verify --canary` can put one event into each session log group and wait for it in the bucket.",
+        description="Give every member account the role `central-session-logs-verifier-<account-wide region>`, which the `stackset_admin` account may assume, so that `make verify` can read each region's RDP recording preferences (the `rdp_recording` check, skipped without the role) and `make verify --canary` can put one event into each session log group and wait for it in the bucket.",
     )
 
 

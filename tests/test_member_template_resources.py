@@ -160,7 +160,7 @@ def test_rdp_recording_is_configured_only_where_the_region_has_it(default_templa
     }
 
 
-def test_the_verifier_role_exists_only_when_configured_and_only_for_canary_streams(
+def test_the_verifier_role_exists_only_when_configured_for_canary_streams_and_rdp_preferences(
     default_template, every_option_template
 ):
     assert "VerifierRole" not in default_template.body["Resources"]
@@ -177,4 +177,16 @@ def test_the_verifier_role_exists_only_when_configured_and_only_for_canary_strea
     assert statements["PutCanaryEvents"]["Resource"] == {
         "Fn::Sub": "arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:"
         "session-manager-log-${AWS::AccountId}:log-stream:central-session-logs-canary/*"
+    }
+    # make verify's rdp_recording check reads the preferences and cannot change them.
+    assert statements["ReadRdpRecordingPreferences"] == {
+        "Sid": "ReadRdpRecordingPreferences",
+        "Effect": "Allow",
+        "Action": "ssm-guiconnect:GetConnectionRecordingPreferences",
+        "Resource": "*",
+    }
+    assert set(statements) == {
+        "CreateCanaryStreams",
+        "PutCanaryEvents",
+        "ReadRdpRecordingPreferences",
     }

@@ -318,7 +318,8 @@ def _subscription_role(names: Names) -> dict:
 
 
 def _verifier_role(config: SessionLogsConfig) -> dict:
-    """What `make verify --canary` assumes to put one event into each region's session log group.
+    """What `make verify` assumes to read each region's RDP recording preferences, and with
+    --canary to put one event into each region's session log group.
 
     IAM is global, so one role per account, from the account-wide region.
     """
@@ -331,13 +332,16 @@ def _verifier_role(config: SessionLogsConfig) -> dict:
         "Type": "AWS::IAM::Role",
         "Properties": {
             "RoleName": sub(names.verifier_role("${AWS::Region}")),
-            "Description": "Lets make verify put canary events into the session log groups",
+            "Description": (
+                "Lets make verify put canary events into the session log groups "
+                "and read the RDP recording preferences"
+            ),
             "AssumeRolePolicyDocument": policies.verifier_trust_document(
                 verifier_account_id=config.stackset_admin.account_id
             ),
             "Policies": [
                 {
-                    "PolicyName": "put-canary-events",
+                    "PolicyName": "make-verify",
                     "PolicyDocument": policies.verifier_permissions_document(
                         log_groups_arn=sub(f"{log_group}:*"),
                         canary_streams_arn=sub(

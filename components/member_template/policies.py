@@ -304,4 +304,19 @@ def verifier_permissions_document(
             "Action": "logs:PutLogEvents",
             "Resource": canary_streams_arn,
         },
+        read_rdp_recording_preferences_statement(),
     )
+
+
+def read_rdp_recording_preferences_statement() -> dict:
+    # make verify's rdp_recording check only reads the preferences. The
+    # operation authorizes this one action, and ssm-guiconnect's actions take
+    # no resource, only "*" (Service Authorization Reference, "Actions,
+    # resources, and condition keys for AWS Systems Manager GUI Connect";
+    # docs/verify.md lists the sources).
+    return {
+        "Sid": "ReadRdpRecordingPreferences",
+        "Effect": "Allow",
+        "Action": "ssm-guiconnect:GetConnectionRecordingPreferences",
+        "Resource": "*",
+    }
