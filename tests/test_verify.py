@@ -24,7 +24,10 @@ from moto.cloudformation.models import StackInstance
 from moto.server import ThreadedMotoServer
 
 from config.names import Names
+from config.regions import RDP_RECORDING_REGIONS
 from project import PROJECT_ROOT
+from tests.support.guiconnect import guiconnect_stand_in
+from tools.verify.checks import rdp_recording
 
 REGIONS = ["eu-west-1", "us-east-1", "ap-southeast-2"]
 HOME = REGIONS[0]
@@ -160,8 +163,8 @@ def plant(instances, account: str, region: str, **summary) -> None:
     instance.planted = summary
 
 
-def run_verify(config, json_file):
-    env = {**os.environ, **CREDENTIALS, "SESSION_LOGS_CONFIG": str(config)}
+def run_verify(config, json_file, **environment):
+    env = {**os.environ, **CREDENTIALS, "SESSION_LOGS_CONFIG": str(config), **environment}
     return subprocess.run(
         [sys.executable, "-m", "tools.verify", "--json", str(json_file)],
         cwd=PROJECT_ROOT,
@@ -247,7 +250,13 @@ def test_verify_names_every_planted_fault_and_nothing_else(deployed, tmp_path):
     assert document["summary"] == {"pairs": 9, "fail": 8, "warn": 0, "ok": 1}
     assert "9 account-region pairs: 8 fail, 0 warn, 1 ok" in result.stdout
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines[1:-1]] == ["fail"] * 9 + ["warn"] * 8
+    assert [line.split()[0] for line in lines[1:-2]] == ["fail"] * 9 + ["warn"] * 8
+    # Without the verifier role there is no rdp_recording check, and the table says so once.
+    assert lines[-2] == rdp_recording.NOT_CHECKED
+    assert all(
+        set(p["checks"]) == {"stack_instance", "transcripts", "delivery_errors"}
+        for p in document["pairs"]
+    )
 
 
 def test_a_healthy_organization_exits_0_with_warnings_only(deployed, tmp_path):
@@ -265,3 +274,72 @@ def test_a_bad_config_is_one_message_and_exit_2(tmp_path):
     assert "organization_id" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "verify.json").exists()
+
+
+# A deployment region where CloudFormation has no AWS::SSMGuiConnect::Preferences.
+WITHOUT_RDP = "af-south-1"
+
+
+def test_rdp_recording_fails_pairs_without_the_central_preferences(deployed, tmp_path):
+    """Per pair: right preferences, none, preferences of the account's own, a region without RDP."""
+    from moto.sts.models import sts_backends
+
+    assert WITHOUT_RDP not in RDP_RECORDING_REGIONS
+    assert set(REGIONS) <= set(RDP_RECORDING_REGIONS)
+    names, a, b, archive = deployed["names"], deployed["a"], deployed["b"], deployed["log_archive"]
+    settings = yaml.safe_load(deployed["config"].read_text())
+    settings["member_regions"] = [*REGIONS, WITHOUT_RDP]
+    settings["verify"] = {"canary_role": True}
+    deployed["config"].write_text(yaml.safe_dump(settings))
+    central = {
+        "KMSKeyArn": f"arn:aws:kms:eu-west-1:{archive}:key/mrk-0123456789abcdef0123456789abcdef",
+        "RecordingDestinations": {
+            "S3Buckets": [{"BucketName": names.bucket, "BucketOwner": archive}]
+        },
+    }
+    their_own = {
+        "KMSKeyArn": f"arn:aws:kms:us-east-1:{b}:key/their-key",
+        "RecordingDestinations": {
+            "S3Buckets": [{"BucketName": "their-recordings", "BucketOwner": b}]
+        },
+    }
+    with guiconnect_stand_in() as guiconnect:
+        guiconnect.preferences.update({(a, region): central for region in REGIONS})
+        guiconnect.preferences[b, "eu-west-1"] = central
+        guiconnect.preferences[b, "us-east-1"] = their_own
+        # (b, ap-southeast-2): no preferences at all.
+        result = run_verify(
+            deployed["config"],
+            tmp_path / "verify.json",
+            AWS_ENDPOINT_URL_SSM_GUICONNECT=guiconnect.url,
+        )
+        calls = list(guiconnect.calls)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    document = json.loads((tmp_path / "verify.json").read_text())
+    checks = {(p["account"], p["region"]): p["checks"]["rdp_recording"] for p in document["pairs"]}
+    assert {pair: check["status"] for pair, check in checks.items()} == {
+        **{(account, region): "ok" for account in (a, b) for region in (*REGIONS, WITHOUT_RDP)},
+        (b, "us-east-1"): "fail",
+        (b, "ap-southeast-2"): "fail",
+    }
+    assert checks[b, "ap-southeast-2"]["detail"] == "no recording preferences"
+    assert checks[b, "us-east-1"]["detail"] == (
+        f"recording preferences point to their-recordings (owner {b}), "
+        f"not {names.bucket} (owner {archive})"
+    )
+    assert checks[a, "eu-west-1"]["detail"] == f"recordings go to {names.bucket} (owner {archive})"
+    assert (
+        checks[a, WITHOUT_RDP]["detail"] == f"no RDP recording in {WITHOUT_RDP}: nothing to check"
+    )
+    # Each account's own preferences, read in that account with its verifier role,
+    # once per pair that has RDP recording.
+    assert sorted(calls) == sorted(
+        ("GetConnectionRecordingPreferences", account, region)
+        for account in (a, b)
+        for region in REGIONS
+    )
+    for account in (a, b):
+        assumed = {role.role_arn for role in sts_backends[account]["aws"].assumed_roles}
+        assert assumed == {f"arn:aws:iam::{account}:role/central-session-logs-verifier-{HOME}"}
+    assert rdp_recording.NOT_CHECKED not in result.stdout

@@ -25,7 +25,14 @@ from config import ConfigError, config_path_from_env, load_config
 from config.models import SessionLogsConfig
 from tools.verify import organization, report
 from tools.verify.aws import Clients
-from tools.verify.checks import canary, delivery_errors, stack_instances, transcripts
+from tools.verify.checks import (
+    canary,
+    delivery_errors,
+    rdp_recording,
+    stack_instances,
+    transcripts,
+)
+from tools.verify.guiconnect import GuiConnect
 from tools.verify.result import FAIL, CheckResult, Pair
 
 # Pairs checked at the same time: S3 listings are I/O, and botocore's
@@ -51,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.json:
         report.write_json(results, args.json)
-    print(report.table(results))
+    # Said once, not as a warning on each of thousands of pairs.
+    notes = [] if config.verify.canary_role else [rdp_recording.NOT_CHECKED]
+    print(report.table(results, notes=notes))
     failed = any(c.status == FAIL for checks in results.values() for c in checks.values())
     return 1 if failed else 0
 
@@ -89,7 +98,7 @@ def verify(
     )
 
     def check(pair: Pair) -> tuple[Pair, dict[str, CheckResult]]:
-        return pair, {
+        checks = {
             stack_instances.NAME: instances[pair],
             transcripts.NAME: transcripts.check_pair(
                 s3, bucket=names.bucket, folder=names.session_log_folder, pair=pair, since=since
@@ -102,6 +111,9 @@ def verify(
                 quarantined=quarantined.get(pair, []),
             ),
         }
+        if config.verify.canary_role:
+            checks[rdp_recording.NAME] = _rdp_recording(config, clients, pair)
+        return pair, checks
 
     results = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
@@ -110,6 +122,33 @@ def verify(
             if progress:
                 progress(done, len(pairs))
     return results
+
+
+def _rdp_recording(config: SessionLogsConfig, clients: Clients, pair: Pair) -> CheckResult:
+    """The pair's recording preferences, read through the member account's verifier role."""
+    account, region = pair
+    names = config.names
+
+    def read_preferences() -> dict:
+        session = clients.member_session(
+            account_id=account,
+            role_name=names.verifier_role(config.account_wide_region),
+            via=config.stackset_admin,
+        )
+        guiconnect = GuiConnect(session.get_credentials(), region)
+        return guiconnect.call("GetConnectionRecordingPreferences")
+
+    try:
+        return rdp_recording.check_pair(
+            read_preferences,
+            region=region,
+            bucket=names.bucket,
+            owner=config.log_archive.account_id,
+        )
+    except (BotoCoreError, ClientError) as error:
+        return CheckResult(FAIL, f"could not assume the verifier role: {error}")
+    except OSError as error:  # urllib's URLError: no answer from ssm-guiconnect at all
+        return CheckResult(FAIL, f"could not reach ssm-guiconnect: {error}")
 
 
 def _add_canaries(

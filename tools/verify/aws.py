@@ -31,16 +31,21 @@ class Clients:
         self, service: str, *, account_id: str, role_name: str, via: AccountConfig, region: str
     ):
         """A client in a member account, through its role, assumed with `via`'s credentials."""
-        key = f"{account_id}/{role_name}"
-        if key not in self._sessions:
-            role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
-            self._sessions[key] = self._assumed_with(self.client("sts", via), role_arn)
-        return self._sessions[key].client(
+        session = self.member_session(account_id=account_id, role_name=role_name, via=via)
+        return session.client(
             service,
             region_name=region,
             endpoint_url=self._config.emulator_endpoint,
             config=CLIENT_CONFIG,
         )
+
+    def member_session(self, *, account_id: str, role_name: str, via: AccountConfig):
+        """The member account's role, assumed once with `via`'s credentials."""
+        key = f"{account_id}/{role_name}"
+        if key not in self._sessions:
+            role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
+            self._sessions[key] = self._assumed_with(self.client("sts", via), role_arn)
+        return self._sessions[key]
 
     def _session(self, account: AccountConfig) -> boto3.Session:
         if account.account_id not in self._sessions:

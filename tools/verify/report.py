@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tools.verify.result import FAIL, OK, SEVERITY, CheckResult, Pair, worst
@@ -38,8 +38,11 @@ def write_json(results: Results, path: Path) -> None:
     temporary.replace(path)
 
 
-def table(results: Results) -> str:
-    """One line per check that is not ok, failures first; the ok ones only counted."""
+def table(results: Results, notes: Sequence[str] = ()) -> str:
+    """One line per check that is not ok, failures first; the ok ones only counted.
+
+    `notes` say once what was not checked for any pair, and why.
+    """
     doc = document(results)
     rows = sorted(
         (SEVERITY.index(check["status"]), pair["account"], pair["region"], name, check)
@@ -56,6 +59,7 @@ def table(results: Results) -> str:
     ]
     if len(warnings) > WARN_LINES:
         lines.append(f"... and {len(warnings) - WARN_LINES} more warnings (--json lists them all)")
+    lines += notes
     summary = doc["summary"]
     lines.append(
         f"{summary['pairs']} account-region pairs: {summary['fail']} fail, "
