@@ -52,3 +52,26 @@ def deny_requests_without_tls_statement(bucket_arn: str) -> dict:
         "Resource": [bucket_arn, f"{bucket_arn}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
+
+
+def lambda_role_trust_document() -> PolicyDocument:
+    """What every function role of the log archive account trusts."""
+    return policy_document(
+        {
+            "Sid": "LambdaRunsTheFunction",
+            "Effect": "Allow",
+            "Principal": {"Service": LAMBDA_SERVICE},
+            "Action": "sts:AssumeRole",
+        }
+    )
+
+
+def lambda_logging_permissions_document(*, log_group_arn: str) -> PolicyDocument:
+    return policy_document(
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{log_group_arn}:*",
+        }
+    )

@@ -40,6 +40,8 @@ class Names:
     # and the processor files them here, apart from real sessions.
     canary_stream_prefix = f"{prefix}-canary/"
     session_log_canary_folder = "session-manager-canary"
+    # One document per session or RDP connection (components/access_index/).
+    access_index_folder = "access-index"
     # Every folder Firehose writes to: the transcripts' lifecycle covers them.
     transcript_folders = (
         session_log_folder,
@@ -64,6 +66,14 @@ class Names:
             f"{self.operations_log_group_prefix}firehose-processor"
         )
         self.delivery_error_log_group = f"{self.operations_log_group_prefix}firehose-delivery"
+        # Attribution (docs/attribution.md): the bus the member accounts
+        # forward access events to, the queue and table behind the indexer.
+        self.access_event_bus = f"{self.prefix}-access-events"
+        self.access_indexer = f"{self.prefix}-access-indexer"
+        self.access_indexer_log_group = f"{self.operations_log_group_prefix}access-indexer"
+        self.access_index_queue = f"{self.prefix}-access-index"
+        self.access_index_dead_letter_queue = f"{self.prefix}-access-index-dead-letters"
+        self.access_index_table = f"{self.prefix}-access-index"
         self._log_archive_account = log_archive_account_id
         self._home_region = home_region
 
@@ -80,6 +90,10 @@ class Names:
         copy never collides with the old one.
         """
         return f"{self.prefix}-verifier-{account_wide_region}"
+
+    def access_event_forwarder_role(self, region: str) -> str:
+        """The member role each region's rule sends access events to the central bus with."""
+        return f"{self.prefix}-access-events-{region}"
 
     def delivery_stream(self, region: str, shard: int = 0) -> str:
         """A Firehose stream (in the home region) for the session logs of one region."""
@@ -108,6 +122,12 @@ class Names:
         return (
             f"arn:aws:logs:{region}:{self._log_archive_account}:destination:"
             f"{self.log_destination_name(shard)}"
+        )
+
+    def access_event_bus_arn(self) -> str:
+        return (
+            f"arn:aws:events:{self._home_region}:{self._log_archive_account}:"
+            f"event-bus/{self.access_event_bus}"
         )
 
     def local_state_file(self, stack: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from cdktf import Fn, TerraformLocal
 from constructs import Construct
 
+from components.access_index.construct import AccessIndex
 from components.access_logs.construct import AccessLogBucket
 from components.access_logs.policies import access_log_bucket_policy_document
 from components.archive_replication.construct import LockedReplication
@@ -79,6 +80,14 @@ class LogArchiveStack(NamedStack):
             streams_per_region=config.delivery_streams_per_region,
         )
         self._alarms(config, providers)
+        self.access_index = AccessIndex(
+            self,
+            "access-index",
+            provider=providers.home,
+            names=names,
+            organization_id=config.organization_id,
+            key_arn=self.key.primary_arn,
+        )
         self.bucket_name: str = self.bucket.name
         self.bucket_owner: str = deploying_account_id(
             self, "deploying-account", provider=providers.home

@@ -65,6 +65,9 @@ def test_parameters_come_from_the_log_archive_state_and_the_config(three_region_
         "MaxSessionDuration": "120",
         "LogRetentionDays": "30",
         "DeliveryStreamsPerRegion": "1",
+        "AccessEventBusArn": (
+            "arn:aws:events:eu-west-1:333333333333:event-bus/central-session-logs-access-events"
+        ),
     }
 
 

@@ -358,6 +358,7 @@ def test_operations_log_groups_are_encrypted_and_retained(three_region_synth):
     assert {g["name"] for g in groups.values()} == {
         "/central-session-logs/firehose-processor",
         "/central-session-logs/firehose-delivery",
+        "/central-session-logs/access-indexer",
     }
     for group in groups.values():
         assert group["kms_key_id"] == KEY_ARN

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stacks.registry import STACKS_IN_DEPLOY_ORDER
@@ -29,5 +31,6 @@ def test_largest_guardrails_match_snapshot(every_option_synth):
 )
 def test_member_template_matches_snapshot(request, synth_name, snapshot):
     synth = request.getfixturevalue(synth_name)
-    template = member_template(synth.config).rendered_body
-    assert_matches_snapshot(snapshot, template + "\n")
+    # Indented, so a snapshot's diff shows the lines that changed.
+    template = json.loads(member_template(synth.config).rendered_body)
+    assert_matches_snapshot(snapshot, json.dumps(template, indent=1, sort_keys=True) + "\n")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from components.access_index.construct import forwarded_events_pattern
 from components.member_template import policies
 from components.member_template.intrinsics import get_att, ref, sub
 from components.member_template.lambda_functions import (
@@ -21,6 +22,7 @@ from components.member_template.lambda_functions import (
     function_resources,
 )
 from components.member_template.parameters import (
+    ACCESS_EVENT_BUS_ARN,
     DELIVERY_STREAMS_PER_REGION,
     IDLE_SESSION_TIMEOUT,
     INSTANCE_ROLE_NAMES,
@@ -52,6 +54,8 @@ SESSION_PREFERENCES = "SessionManagerPreferences"
 RDP_RECORDING_PREFERENCES = "RdpRecordingPreferencesWriter"
 SUBSCRIPTION_ROLE = "SessionLogSubscriptionRole"
 INSTANCE_ROLE_ATTACHMENT = "InstancePolicyAttachment"
+ACCESS_EVENT_FORWARDING = "AccessEventForwarding"
+ACCESS_EVENT_FORWARDER_ROLE = "AccessEventForwarderRole"
 
 # Multi-Region keys share one id, so the key of this region follows from it.
 REGIONAL_KEY_ARN = sub(
@@ -124,7 +128,11 @@ class MemberTemplate:
 
     @property
     def rendered_body(self) -> str:
-        return json.dumps(self.body, indent=1, sort_keys=True)
+        # Without whitespace: CreateStackSet's TemplateBody holds at most
+        # 51,200 bytes, and indentation alone was a sixth of the largest
+        # template. Plans still read well: Terraform shows a JSON string's
+        # change as a structural jsonencode() diff.
+        return json.dumps(self.body, sort_keys=True, separators=(",", ":"))
 
 
 def _preferences_function(names: Names) -> HandlerFunction:
@@ -163,6 +171,8 @@ def _body(config: SessionLogsConfig, parameters: dict) -> dict:
         SUBSCRIPTION_ROLE: _subscription_role(names),
         **function_resources(preferences_function, key_arn=REGIONAL_KEY_ARN, names=names),
         SESSION_PREFERENCES: _session_preferences(config, preferences_function),
+        ACCESS_EVENT_FORWARDER_ROLE: _access_event_forwarder_role(names),
+        ACCESS_EVENT_FORWARDING: _access_event_forwarding(names),
     }
     rdp_recording = {
         **function_resources(RDP_PREFERENCES_FUNCTION, key_arn=REGIONAL_KEY_ARN, names=names),
@@ -311,6 +321,54 @@ def _subscription_role(names: Names) -> dict:
                     "PolicyDocument": policies.subscription_role_permissions_document(
                         log_group_arn=SESSION_LOG_GROUP_ARN
                     ),
+                }
+            ],
+        },
+    }
+
+
+def _access_event_forwarder_role(names: Names) -> dict:
+    # Per region, like the subscription role: each stack instance owns its own.
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "RoleName": sub(names.access_event_forwarder_role("${AWS::Region}")),
+            "Description": "Lets EventBridge forward access events to the log archive's bus",
+            "AssumeRolePolicyDocument": policies.access_event_forwarder_trust_document(),
+            "Policies": [
+                {
+                    "PolicyName": "forward-access-events",
+                    "PolicyDocument": policies.access_event_forwarder_permissions_document(
+                        bus_arn=ref(ACCESS_EVENT_BUS_ARN)
+                    ),
+                }
+            ],
+        },
+    }
+
+
+def _access_event_forwarding(names: Names) -> dict:
+    """Who started, resumed and ended sessions and RDP connections here, to the log archive.
+
+    CloudTrail delivers these management events to the default bus of the
+    region the call was made in (EventBridge user guide, "Events from AWS
+    services"), so every region has the rule. The target is the log
+    archive's bus in its home region: a cross-account, cross-Region bus
+    target, which needs the role (docs/attribution.md).
+    """
+    return {
+        "Type": "AWS::Events::Rule",
+        "Properties": {
+            "Name": names.access_event_bus,
+            "Description": "Forwards Session Manager, RDP and just-in-time access events to the log archive",
+            "EventBusName": "default",
+            "EventPattern": forwarded_events_pattern(),
+            "State": "ENABLED",
+            "Targets": [
+                {
+                    "Id": "log-archive",
+                    "Arn": ref(ACCESS_EVENT_BUS_ARN),
+                    "RoleArn": get_att(ACCESS_EVENT_FORWARDER_ROLE, "Arn"),
                 }
             ],
         },

@@ -33,6 +33,7 @@ S3_LOG_KEY_PREFIX = "S3LogKeyPrefix"
 S3_LOG_BUCKET_KEY_ARN = "S3LogBucketKeyArn"
 INSTANCE_ROLE_NAMES = "InstanceRoleNames"
 DELIVERY_STREAMS_PER_REGION = "DeliveryStreamsPerRegion"
+ACCESS_EVENT_BUS_ARN = "AccessEventBusArn"
 
 # Multi-Region keys all have ids of this form (KMS developer guide, "Multi-Region key ids").
 MULTI_REGION_KEY_ID_PATTERN = "mrk-[0-9a-f]{32}"
@@ -66,6 +67,13 @@ def template_parameters(
                 "Description": "Destinations of the log archive in each region; each account sends to one",
             },
             str(config.delivery_streams_per_region),
+        ),
+        ACCESS_EVENT_BUS_ARN: TemplateParameter(
+            {
+                "Type": "String",
+                "Description": "Event bus of the log archive that indexes who opened which session",
+            },
+            config.names.access_event_bus_arn(),
         ),
         **_session_parameters(config),
         **_s3_logging_parameters(config),

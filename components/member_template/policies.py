@@ -320,3 +320,28 @@ def read_rdp_recording_preferences_statement() -> dict:
         "Action": "ssm-guiconnect:GetConnectionRecordingPreferences",
         "Resource": "*",
     }
+
+
+def access_event_forwarder_trust_document() -> PolicyDocument:
+    # EventBridge user guide, "Sending and receiving events between AWS
+    # accounts": a rule whose target is another account's bus needs a role
+    # EventBridge assumes.
+    return policy_document(
+        {
+            "Sid": "EventBridgeForwards",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    )
+
+
+def access_event_forwarder_permissions_document(*, bus_arn: Expression) -> PolicyDocument:
+    return policy_document(
+        {
+            "Sid": "PutAccessEventsOnTheLogArchiveBus",
+            "Effect": "Allow",
+            "Action": "events:PutEvents",
+            "Resource": bus_arn,
+        }
+    )

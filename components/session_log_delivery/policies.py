@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from components.iam_policy import (
     FIREHOSE_SERVICE,
-    LAMBDA_SERVICE,
     PolicyDocument,
     policy_document,
 )
@@ -121,26 +120,4 @@ def firehose_role_permissions_document(
             "Action": "logs:PutLogEvents",
             "Resource": f"{log_group_arn}:log-stream:*",
         },
-    )
-
-
-def lambda_role_trust_document() -> PolicyDocument:
-    return policy_document(
-        {
-            "Sid": "LambdaRunsTheFunction",
-            "Effect": "Allow",
-            "Principal": {"Service": LAMBDA_SERVICE},
-            "Action": "sts:AssumeRole",
-        }
-    )
-
-
-def lambda_logging_permissions_document(*, log_group_arn: str) -> PolicyDocument:
-    return policy_document(
-        {
-            "Sid": "WriteOwnLogs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": f"{log_group_arn}:*",
-        }
     )

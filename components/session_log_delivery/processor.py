@@ -18,8 +18,11 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from components.iam_policy import render_policy
-from components.session_log_delivery import policies
+from components.iam_policy import (
+    lambda_logging_permissions_document,
+    lambda_role_trust_document,
+    render_policy,
+)
 from components.session_log_delivery.runtime import session_log_processor
 from config.names import Names
 from config.types import OPERATIONS_LOG_RETENTION_DAYS
@@ -73,7 +76,7 @@ class SessionLogProcessorFunction(Construct):
             "role",
             provider=provider,
             name=names.session_log_processor,
-            assume_role_policy=render_policy(policies.lambda_role_trust_document()),
+            assume_role_policy=render_policy(lambda_role_trust_document()),
         )
         IamRolePolicy(
             self,
@@ -82,7 +85,7 @@ class SessionLogProcessorFunction(Construct):
             role=role.id,
             name="write-own-logs",
             policy=render_policy(
-                policies.lambda_logging_permissions_document(log_group_arn=self.log_group.arn)
+                lambda_logging_permissions_document(log_group_arn=self.log_group.arn)
             ),
         )
         package = LambdaPackage(self, "package", module_file=Path(session_log_processor.__file__))
