@@ -15,7 +15,7 @@ export PIPENV_VERBOSITY := -1
 # jsii's end-of-life banner for Node 20 is not actionable for users of this project.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: synth test lint docs plan deploy diff verify bench clean
+.PHONY: synth test lint docs plan deploy diff verify audit bench clean
 
 # As cdktf runs the app (cdktf.json): -O skips jsii's Python-side type checks,
 # which the jsii kernel repeats for every value anyway; the tests keep them on.
@@ -53,6 +53,11 @@ diff: $(VENV)/.synced $(NODE_TOOLS)
 # the results as JSON; ARGS="--since 7d" widens the window (docs/verify.md).
 verify: $(VENV)/.synced
 	$(PY) -m tools.verify $(if $(JSON),--json $(JSON)) $(ARGS)
+
+# Who opened a session or connection: make audit ARGS="who <id>" or
+# ARGS="sessions --account <id> --since 7d"; --json for the documents (docs/attribution.md).
+audit: $(VENV)/.synced
+	$(PY) -m tools.audit $(ARGS)
 
 bench: $(VENV)/.synced
 	$(PY) -m tools.bench

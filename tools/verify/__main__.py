@@ -12,17 +12,17 @@ message, no traceback).
 from __future__ import annotations
 
 import argparse
-import re
 import secrets
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from config import ConfigError, config_path_from_env, load_config
 from config.models import SessionLogsConfig
+from tools.durations import parse_duration
 from tools.verify import organization, report
 from tools.verify.aws import Clients
 from tools.verify.checks import (
@@ -38,14 +38,13 @@ from tools.verify.result import FAIL, CheckResult, Pair
 # Pairs checked at the same time: S3 listings are I/O, and botocore's
 # adaptive retries slow every thread down together when S3 throttles.
 WORKERS = 16
-DURATION = re.compile(r"(\d+)([hd])")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     try:
         config = load_config(config_path_from_env())
-        since = datetime.now(UTC) - _duration(args.since)
+        since = datetime.now(UTC) - parse_duration(args.since)
         clients = Clients(config)
         results = verify(config, clients, since=since, progress=_progress_bar)
         if args.canary:
@@ -220,14 +219,6 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--canary-wait", type=float, help="seconds to wait for the canaries (default: buffer + 120)"
     )
     return parser.parse_args(argv)
-
-
-def _duration(text: str) -> timedelta:
-    match = DURATION.fullmatch(text)
-    if not match:
-        raise ValueError(f"--since {text!r}: expected hours or days, like 24h or 7d")
-    amount, unit = int(match[1]), match[2]
-    return timedelta(hours=amount) if unit == "h" else timedelta(days=amount)
 
 
 def _progress_bar(done: int, total: int) -> None:
