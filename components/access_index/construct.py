@@ -105,9 +105,11 @@ class AccessIndex(Construct):
             provider,
             "queue",
             names.access_index_queue,
+            # Compact, as SQS returns it: any other spacing plans a change every time.
             redrive_policy=json.dumps(
                 {"deadLetterTargetArn": dead_letters.arn, "maxReceiveCount": MAX_RECEIVE_COUNT},
                 sort_keys=True,
+                separators=(",", ":"),
             ),
             visibility_timeout_seconds=VISIBILITY_TIMEOUT_SECONDS,
         )

@@ -27,6 +27,7 @@ from moto.kms.responses import KmsResponse
 from moto.s3.models import FakeBucket
 from moto.s3.responses import S3Response
 from moto.server import ThreadedMotoServer
+from moto.sqs.models import Queue
 
 from tests.e2e.custom_resources import CustomResourceSender, custom_resource_class
 from tests.e2e.lambda_runtime import LambdaRuntime
@@ -76,6 +77,9 @@ def _close_moto_gaps(patches: pytest.MonkeyPatch) -> None:
         patches.setattr(CloudFormationResponse, handler, _keeping_stack_set_settings(original))
     patches.setattr(StackSet, "managed_execution", property(_requested_managed_execution))
     _keep_lambda_logging_config(patches)
+    patches.setattr(
+        Queue, "attributes", property(_redrive_policy_as_sqs_writes_it(Queue.attributes))
+    )
     close_logs_gaps(patches)
     for handler, add in (
         ("get_bucket_logging", _add_log_object_key_format),
@@ -88,6 +92,19 @@ def _close_moto_gaps(patches: pytest.MonkeyPatch) -> None:
         "_log_permissions_enabled_policy",
         staticmethod(_log_delivery_allowed_by_policy(FakeBucket._log_permissions_enabled_policy)),
     )
+
+
+def _redrive_policy_as_sqs_writes_it(attributes):
+    """moto writes RedrivePolicy with json.dumps' spaces; SQS returns it without any
+    (the API reference's GetQueueAttributes example), as the queue's config sets it."""
+
+    def compact(self: Queue) -> dict:
+        result = attributes.fget(self)
+        if "RedrivePolicy" in result:
+            result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+        return result
+
+    return compact
 
 
 def _with_stored_fields(handler, add):
