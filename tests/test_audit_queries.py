@@ -16,7 +16,17 @@ SQL_FILES = sorted(QUERIES_FOLDER.glob("*.sql"))
 
 
 def table(synth, name: str) -> dict:
-    return synth.resource(STACK, "aws_glue_catalog_table", f"audit_queries_table_{name}")
+    """The table as Terraform sends it to Glue: `$${` is Terraform's escape of a literal `${`."""
+    synthesized = synth.resource(STACK, "aws_glue_catalog_table", f"audit_queries_table_{name}")
+    parameters = {k: v.replace("$${", "${") for k, v in synthesized["parameters"].items()}
+    return {**synthesized, "parameters": parameters}
+
+
+def test_the_location_templates_reach_glue_unexpanded(default_synth):
+    raw = default_synth.resource(STACK, "aws_glue_catalog_table", "audit_queries_table_transcripts")
+    assert raw["parameters"]["storage.location.template"].endswith(
+        "/session-manager/$${account}/$${region}/$${day}/"
+    )
 
 
 def test_the_database_is_named_for_athena(default_synth):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cdktf import Fn
 from cdktf_cdktf_provider_aws.athena_named_query import AthenaNamedQuery
 from cdktf_cdktf_provider_aws.athena_workgroup import (
     AthenaWorkgroup,
@@ -139,7 +140,11 @@ class AuditQueries(Construct):
             database_name=self.database.name,
             description=table.description,
             table_type="EXTERNAL_TABLE",
-            parameters=table.parameters(bucket_name),
+            # The template's ${key} placeholders are Athena's, not Terraform's.
+            parameters={
+                key: Fn.raw_string(value) if "${" in value else value
+                for key, value in table.parameters(bucket_name).items()
+            },
             partition_keys=[
                 GlueCatalogTablePartitionKeys(name=key.name, type=key.type, comment=key.comment)
                 for key in table.partition_keys
