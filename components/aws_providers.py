@@ -74,8 +74,8 @@ def deploying_account_id(scope: Construct, id: str, *, provider: AwsProvider) ->
 # The services the stacks' resources call, and STS and IAM, which the provider
 # asks which account it works in.
 EMULATED_SERVICES = (
-    "cloudformation", "cloudwatch", "cloudwatchlogs", "firehose", "iam", "kms", "lambda",
-    "organizations", "s3", "sns", "sts",
+    "athena", "cloudformation", "cloudwatch", "cloudwatchlogs", "firehose", "glue", "iam", "kms",
+    "lambda", "organizations", "s3", "sns", "sts",
 )  # fmt: skip
 
 
