@@ -381,6 +381,16 @@ class AlarmsConfig(StrictModel):
         return _without_duplicates(values)
 
 
+class AuditConfig(StrictModel):
+    """The Athena workgroup and Glue tables that answer who accessed which node (docs/audit-queries.md)."""
+
+    query_results_days: int = Field(
+        30,
+        ge=1,
+        description="Days the workgroup's query results stay in `<bucket>-query-results` before a lifecycle rule expires them; results can hold transcript text, so keep this short.",
+    )
+
+
 class VerifyConfig(StrictModel):
     """What `make verify` may do in the member accounts (docs/verify.md)."""
 
@@ -607,6 +617,10 @@ class SessionLogsConfig(StrictModel):
     alarms: AlarmsConfig = Field(
         AlarmsConfig(), description="Alarms on session log delivery and where they go."
     )
+    audit: AuditConfig = Field(
+        AuditConfig(),
+        description="Athena tables and named queries over the transcripts and the access index.",
+    )
     guardrails: GuardrailsConfig = Field(
         GuardrailsConfig(),
         description="Service control policies that keep session logging on in the member accounts.",
@@ -676,7 +690,8 @@ class SessionLogsConfig(StrictModel):
 
     @model_validator(mode="after")
     def _derived_bucket_names_are_valid(self) -> SessionLogsConfig:
-        for derived in (self.names.locked_bucket, self.names.access_log_bucket):
+        names = self.names
+        for derived in (names.locked_bucket, names.access_log_bucket, names.query_results_bucket):
             if len(derived) > 63:
                 raise ValueError(
                     f"bucket_name {self.names.bucket!r} is too long for the bucket {derived!r} "

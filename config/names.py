@@ -40,8 +40,15 @@ class Names:
     # and the processor files them here, apart from real sessions.
     canary_stream_prefix = f"{prefix}-canary/"
     session_log_canary_folder = "session-manager-canary"
-    # One document per session or RDP connection (components/access_index/).
+    # The access index (one document per session or RDP connection) that the
+    # indexer writes under access-index/<kind>/<account>/<region>/yyyy/MM/dd/.
     access_index_folder = "access-index"
+    # The audit queries: a Glue database (its name may not contain "-"), its
+    # tables, and the Athena workgroup their named queries live in.
+    audit_database = prefix.replace("-", "_")
+    transcripts_table = "transcripts"
+    access_index_table = "access_index"
+    audit_workgroup = prefix
     # Every folder Firehose writes to: the transcripts' lifecycle covers them.
     transcript_folders = (
         session_log_folder,
@@ -57,6 +64,8 @@ class Names:
         # The Object Lock replica and the server access logs of the bucket.
         self.locked_bucket = f"{self.bucket}-locked"
         self.access_log_bucket = f"{self.bucket}-access-logs"
+        # Outside the central bucket, so no table's location can ever read results as data.
+        self.query_results_bucket = f"{self.bucket}-query-results"
         self.replication_role = f"{self.prefix}-replication"
         self.alarm_topic = f"{self.prefix}-alarms"
         self.key_alias = f"alias/{self.prefix}"
@@ -73,7 +82,7 @@ class Names:
         self.access_indexer_log_group = f"{self.operations_log_group_prefix}access-indexer"
         self.access_index_queue = f"{self.prefix}-access-index"
         self.access_index_dead_letter_queue = f"{self.prefix}-access-index-dead-letters"
-        self.access_index_table = f"{self.prefix}-access-index"
+        self.access_records_table = f"{self.prefix}-access-records"
         self._log_archive_account = log_archive_account_id
         self._home_region = home_region
 

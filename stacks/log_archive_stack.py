@@ -11,12 +11,14 @@ from components.access_index.construct import AccessIndex
 from components.access_logs.construct import AccessLogBucket
 from components.access_logs.policies import access_log_bucket_policy_document
 from components.archive_replication.construct import LockedReplication
+from components.audit_queries.construct import AuditQueries
 from components.aws_providers import AccountProviders, deploying_account_id
 from components.central_bucket.construct import AccessLogTarget, CentralLogBucket, ObjectLock
 from components.central_bucket.lifecycle import (
     ObjectLifecycle,
     access_log_lifecycle_rules,
     lifecycle_rules,
+    query_results_lifecycle_rules,
 )
 from components.central_bucket.policies import (
     central_bucket_policy_document,
@@ -88,6 +90,7 @@ class LogArchiveStack(NamedStack):
             organization_id=config.organization_id,
             key_arn=self.key.primary_arn,
         )
+        self._audit_queries(config, providers)
         self.bucket_name: str = self.bucket.name
         self.bucket_owner: str = deploying_account_id(
             self, "deploying-account", provider=providers.home
@@ -177,6 +180,22 @@ class LogArchiveStack(NamedStack):
             period_seconds=alarms.period_seconds,
             subscribers=[Subscriber("email", address) for address in alarms.email]
             + [Subscriber(s.protocol, s.endpoint) for s in alarms.topic_subscriptions],
+        )
+
+    def _audit_queries(self, config: SessionLogsConfig, providers: AccountProviders) -> None:
+        # Every member region, excluded ones too: a region excluded later
+        # keeps the transcripts it had, and they stay searchable.
+        AuditQueries(
+            self,
+            "audit-queries",
+            provider=providers.home,
+            names=config.names,
+            account_id=config.log_archive.account_id,
+            regions=config.member_regions,
+            key_arn=self.key.primary_arn,
+            results_lifecycle_rules=query_results_lifecycle_rules(
+                expiration_days=config.audit.query_results_days
+            ),
         )
 
     def _member_ready_regions(self) -> list[str]:

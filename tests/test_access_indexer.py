@@ -24,7 +24,7 @@ def index(monkeypatch):
         monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
         dynamodb = boto3.client("dynamodb")
         dynamodb.create_table(
-            TableName=NAMES.access_index_table,
+            TableName=NAMES.access_records_table,
             KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
@@ -116,7 +116,7 @@ def test_events_in_reverse_order_and_twice_give_the_same_documents(index):
     in_order = {key: document(index, key) for key in index_keys(index)}
     for key in index_keys(index):
         index.delete_object(Bucket=NAMES.bucket, Key=key)
-    table = boto3.resource("dynamodb").Table(NAMES.access_index_table)
+    table = boto3.resource("dynamodb").Table(NAMES.access_records_table)
     for item in table.scan()["Items"]:
         table.delete_item(Key={"key": item["key"]})
     deliver(*reversed(events))
@@ -179,7 +179,7 @@ def test_refused_calls_open_nothing(index):
 def test_tokens_connection_keys_and_credentials_never_reach_the_index(index):
     deliver(*story.whole_story(NAMES.bucket))
     stored = "".join(json.dumps(document(index, key)) for key in index_keys(index))
-    table = boto3.resource("dynamodb").Table(NAMES.access_index_table)
+    table = boto3.resource("dynamodb").Table(NAMES.access_records_table)
     stored += json.dumps(table.scan()["Items"], default=str)
     for secret in (story.CONNECTION_KEY, story.HIDDEN, "HIDDEN_DUE_TO_SECURITY_REASONS", "wss://"):
         assert secret not in stored

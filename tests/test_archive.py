@@ -92,7 +92,7 @@ def test_access_logs_are_versioned_sse_s3_and_kept_as_long_as_the_archive(every_
 
 def test_every_archive_bucket_is_kept_from_destroy(every_option_synth):
     buckets = every_option_synth.resources(STACK, "aws_s3_bucket")
-    assert sorted(buckets) == ["access_log_bucket", *BUCKETS]
+    assert sorted(buckets) == ["access_log_bucket", "audit_queries_query_results_bucket", *BUCKETS]
     assert {b["lifecycle"]["prevent_destroy"] for b in buckets.values()} == {True}
 
 

@@ -66,7 +66,7 @@ def indexed(tmp_path_factory):
 
 def _create_index(url: str) -> None:
     boto3.client("dynamodb").create_table(
-        TableName=NAMES.access_index_table,
+        TableName=NAMES.access_records_table,
         KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",

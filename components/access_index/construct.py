@@ -148,7 +148,7 @@ class AccessIndex(Construct):
             self,
             "table",
             provider=provider,
-            name=names.access_index_table,
+            name=names.access_records_table,
             billing_mode="PAY_PER_REQUEST",
             hash_key="key",
             attribute=[DynamodbTableAttribute(name="key", type="S")],

@@ -37,7 +37,7 @@ INDEXER_BATCH_SIZE = 10
 def indexer_environment(names: Names, *, dead_letter_queue_url: str) -> dict[str, str]:
     """What the handler reads from its environment, by the handler's own variable names."""
     return {
-        access_indexer.TABLE_VARIABLE: names.access_index_table,
+        access_indexer.TABLE_VARIABLE: names.access_records_table,
         access_indexer.BUCKET_VARIABLE: names.bucket,
         access_indexer.INDEX_FOLDER_VARIABLE: names.access_index_folder,
         access_indexer.TRANSCRIPT_FOLDER_VARIABLE: names.session_log_folder,

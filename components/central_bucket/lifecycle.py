@@ -120,3 +120,23 @@ def access_log_lifecycle_rules(
         _old_versions(noncurrent_version_days),
         *_kind_rule("access-logs", "", kept),
     ]
+
+
+def query_results_lifecycle_rules(
+    *, expiration_days: int
+) -> list[S3BucketLifecycleConfigurationRule]:
+    """Athena query results expire after `expiration_days`, and their old versions a day later.
+
+    hashicorp/aws 5.100.0 cannot ask Athena to manage the results (that came
+    with provider issue #43246, after the release), so a rule on the bucket
+    expires them. A result is a copy of what the archive keeps, so an expired
+    one has nothing worth recovering.
+    """
+    results = ObjectLifecycle(
+        transition_days=None, storage_class="", expiration_days=expiration_days
+    )
+    return [
+        _abort_incomplete_uploads(),
+        _old_versions(1),
+        *_kind_rule("query-results", "", results),
+    ]

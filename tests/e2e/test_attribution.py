@@ -15,6 +15,8 @@ import os
 import subprocess
 import sys
 
+from moto.s3.models import s3_backends
+
 from components.access_index.runtime.access_indexer import CONNECTION_TAG
 from project import PROJECT_ROOT
 from tests.e2e.lambda_runtime import LambdaRuntime
@@ -50,8 +52,8 @@ def test_audit_names_who_connected_the_instance_the_approver_and_the_recording(
         }
         assert events.put_events(Entries=[entry])["FailedEntryCount"] == 0
     recording_key = story.RECORDING_KEY.replace(story.MEMBER, member).replace(story.REGION, region)
-    s3 = deployment.client("s3", account=archive)
-    s3.put_object(Bucket=names.bucket, Key=recording_key, Body=b"video")
+    # As ssm-guiconnect writes it: a service principal the emulator cannot sign as.
+    s3_backends[archive]["aws"].put_object(names.bucket, recording_key, b"video")
 
     sqs = deployment.client("sqs", account=archive)
     queue = sqs.get_queue_url(QueueName=names.access_index_queue)["QueueUrl"]
@@ -82,6 +84,7 @@ def test_audit_names_who_connected_the_instance_the_approver_and_the_recording(
     assert story.WINDOWS_INSTANCE in result.stdout
     assert "approved by carol@example.com" in result.stdout
     assert f"s3://{names.bucket}/{recording_key}" in result.stdout
+    s3 = deployment.client("s3", account=archive)
     tags = s3.get_object_tagging(Bucket=names.bucket, Key=recording_key)["TagSet"]
     assert {"Key": CONNECTION_TAG, "Value": story.CONNECTION_ID} in tags
 

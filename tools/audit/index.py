@@ -27,7 +27,7 @@ class AccessIndexReader:
         """The document of a session id, a connection id or a recording's object key."""
         for key in self._record_keys(identifier):
             item = self._dynamodb.get_item(
-                TableName=self._names.access_index_table,
+                TableName=self._names.access_records_table,
                 Key={"key": {"S": key}},
                 ConsistentRead=True,
             ).get("Item")
