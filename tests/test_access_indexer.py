@@ -10,6 +10,7 @@ from moto import mock_aws
 
 from components.access_index.indexer import indexer_environment
 from components.access_index.runtime import access_indexer
+from components.access_index.table import create_table_request
 from config.names import Names
 from tests.support import access_events as story
 
@@ -23,12 +24,7 @@ def index(monkeypatch):
     with mock_aws():
         monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
         dynamodb = boto3.client("dynamodb")
-        dynamodb.create_table(
-            TableName=NAMES.access_records_table,
-            KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        dynamodb.create_table(**create_table_request(NAMES.access_records_table))
         s3 = boto3.client("s3")
         s3.create_bucket(
             Bucket=NAMES.bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
@@ -205,3 +201,36 @@ def test_the_member_rule_forwards_every_event_the_indexer_reads():
 
 def _without_updated(document: dict) -> dict:
     return {k: v for k, v in document.items() if k != "updated"}
+
+
+def awaiting_records() -> dict[str, str]:
+    """What the sparse index holds: record key -> what its access still lacks."""
+    table = boto3.resource("dynamodb").Table(NAMES.access_records_table)
+    items = table.scan(IndexName=access_indexer.AWAITING)["Items"]
+    return {item["key"]: item[access_indexer.AWAITING] for item in items}
+
+
+def test_an_rdp_connection_awaits_its_recording_until_it_lands(index):
+    deliver(*story.jit_rdp_connection())
+    assert awaiting_records() == {
+        f"rdp#{story.CONNECTION_ID}": "recording",
+        # The session under the connection forwards a port: it has no transcript.
+    }
+    deliver(story.recording_created(NAMES.bucket))
+    assert awaiting_records() == {}
+
+
+def test_a_recording_awaits_its_access_and_a_shell_session_its_transcripts(index):
+    deliver(story.recording_created(NAMES.bucket), *story.plain_session())
+    assert awaiting_records() == {
+        f"rdp#{story.CONNECTION_ID}": "access",
+        f"session#{story.SESSION_ID}": "transcript",
+    }
+
+
+def test_a_recording_gone_before_it_is_tagged_is_indexed_all_the_same(index):
+    deliver(*story.jit_rdp_connection())
+    assert deliver(
+        story.recording_created(NAMES.bucket, key=f"gone/{story.CONNECTION_ID}.mp4")
+    ) == {"batchItemFailures": []}
+    assert document(index, RDP_KEY)["recording_key"] == f"gone/{story.CONNECTION_ID}.mp4"

@@ -16,6 +16,7 @@ from moto.server import ThreadedMotoServer
 
 from components.access_index.indexer import indexer_environment
 from components.access_index.runtime import access_indexer
+from components.access_index.table import create_table_request
 from config.names import Names
 from project import PROJECT_ROOT
 from tests.support import access_events as story
@@ -65,12 +66,7 @@ def indexed(tmp_path_factory):
 
 
 def _create_index(url: str) -> None:
-    boto3.client("dynamodb").create_table(
-        TableName=NAMES.access_records_table,
-        KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    boto3.client("dynamodb").create_table(**create_table_request(NAMES.access_records_table))
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket=NAMES.bucket, CreateBucketConfiguration={"LocationConstraint": HOME})
     s3.put_object(Bucket=NAMES.bucket, Key=story.RECORDING_KEY, Body=b"video")

@@ -23,9 +23,13 @@ import yaml
 from moto.cloudformation.models import StackInstance
 from moto.server import ThreadedMotoServer
 
+from components.access_index.indexer import indexer_environment
+from components.access_index.runtime import access_indexer
+from components.access_index.table import create_table_request
 from config.names import Names
 from config.regions import RDP_RECORDING_REGIONS
 from project import PROJECT_ROOT
+from tests.support import access_events as story
 from tests.support.guiconnect import guiconnect_stand_in
 from tools.verify.checks import rdp_recording
 
@@ -117,8 +121,12 @@ def deployed(emulator, organization, tmp_path):
         DeploymentTargets={"OrganizationalUnitIds": [organization["workloads"]]},
         Regions=REGIONS,
     )
-    s3 = _session_in(emulator, organization["log_archive"]).client("s3", endpoint_url=emulator)
+    archive = _session_in(emulator, organization["log_archive"])
+    s3 = archive.client("s3", endpoint_url=emulator)
     s3.create_bucket(Bucket=names.bucket, CreateBucketConfiguration={"LocationConstraint": HOME})
+    archive.client("dynamodb", endpoint_url=emulator).create_table(
+        **create_table_request(names.access_records_table)
+    )
     config = tmp_path / "config.yaml"
     config.write_text(
         yaml.safe_dump(
@@ -139,7 +147,7 @@ def deployed(emulator, organization, tmp_path):
             }
         )
     )
-    return {"names": names, "s3": s3, "config": config, **organization}
+    return {"names": names, "s3": s3, "archive": archive, "config": config, **organization}
 
 
 def _management(organization) -> str:
@@ -163,10 +171,10 @@ def plant(instances, account: str, region: str, **summary) -> None:
     instance.planted = summary
 
 
-def run_verify(config, json_file, **environment):
+def run_verify(config, json_file, *arguments, **environment):
     env = {**os.environ, **CREDENTIALS, "SESSION_LOGS_CONFIG": str(config), **environment}
     return subprocess.run(
-        [sys.executable, "-m", "tools.verify", "--json", str(json_file)],
+        [sys.executable, "-m", "tools.verify", "--json", str(json_file), *arguments],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -254,7 +262,7 @@ def test_verify_names_every_planted_fault_and_nothing_else(deployed, tmp_path):
     # Without the verifier role there is no rdp_recording check, and the table says so once.
     assert lines[-2] == rdp_recording.NOT_CHECKED
     assert all(
-        set(p["checks"]) == {"stack_instance", "transcripts", "delivery_errors"}
+        set(p["checks"]) == {"stack_instance", "transcripts", "delivery_errors", "attribution"}
         for p in document["pairs"]
     )
 
@@ -343,3 +351,64 @@ def test_rdp_recording_fails_pairs_without_the_central_preferences(deployed, tmp
         assumed = {role.role_arn for role in sts_backends[account]["aws"].assumed_roles}
         assert assumed == {f"arn:aws:iam::{account}:role/central-session-logs-verifier-{HOME}"}
     assert rdp_recording.NOT_CHECKED not in result.stdout
+
+
+def test_attribution_names_accesses_without_recording_or_transcripts_and_orphan_recordings(
+    deployed, tmp_path, monkeypatch
+):
+    """The indexer's records of the test events, then make verify's one query per kind of gap."""
+    names, s3, a, b = deployed["names"], deployed["s3"], deployed["a"], deployed["b"]
+    orphan_key = "recordings/no-connection-id.mp4"
+    events = [
+        *story.told_in(story.jit_rdp_connection(), account=a, region="eu-west-1"),
+        *story.told_in(story.plain_session(), account=b, region="us-east-1"),
+        *story.told_in(story.plain_session(), account=a, region="ap-southeast-2"),
+        story.recording_created(names.bucket, key=orphan_key, home_region=HOME),
+    ]
+    s3.put_object(Bucket=names.bucket, Key=orphan_key, Body=b"video")
+    s3.put_object(
+        Bucket=names.bucket,
+        Key=f"{names.session_log_folder}/{a}/ap-southeast-2/2026/12/01/transcript.jsonl",
+        Body=b"{}\n",
+    )
+    _index(deployed, events, monkeypatch)
+
+    result = run_verify(deployed["config"], tmp_path / "verify.json", "--since", "30d")
+    document = json.loads((tmp_path / "verify.json").read_text())
+    attribution = {
+        (p["account"], p["region"]): p["checks"]["attribution"] for p in document["pairs"]
+    }
+    failing = {pair: c["detail"] for pair, c in attribution.items() if c["status"] == "fail"}
+    assert failing == {
+        (a, "eu-west-1"): (
+            f"RDP connection {story.CONNECTION_ID} (started 2026-12-01T09:06:00Z) has no recording"
+        ),
+        (b, "us-east-1"): (
+            f"session {story.SESSION_ID} (started 2026-12-01T10:00:00Z) has no transcripts since"
+        ),
+        ("unknown", HOME): f"recording {orphan_key} has no access event",
+    }, result.stdout
+    assert attribution[a, "ap-southeast-2"]["status"] == "ok"
+
+
+def _index(deployed, events, monkeypatch) -> None:
+    """Runs the indexer on the events, as the log archive account."""
+    endpoint = deployed["s3"].meta.endpoint_url
+    credentials = deployed["archive"].get_credentials()
+    sqs = deployed["archive"].client("sqs", endpoint_url=endpoint)
+    queue = sqs.create_queue(QueueName=deployed["names"].access_index_dead_letter_queue)
+    environment = {
+        "AWS_ACCESS_KEY_ID": credentials.access_key,
+        "AWS_SECRET_ACCESS_KEY": credentials.secret_key,
+        "AWS_SESSION_TOKEN": credentials.token,
+        "AWS_DEFAULT_REGION": HOME,
+        "AWS_ENDPOINT_URL": endpoint,
+        **indexer_environment(deployed["names"], dead_letter_queue_url=queue["QueueUrl"]),
+    }
+    records = [{"messageId": str(n), "body": json.dumps(e)} for n, e in enumerate(events)]
+    with monkeypatch.context() as scoped:
+        for name, value in environment.items():
+            scoped.setenv(name, value)
+        # The default session holds the credentials it was made with.
+        scoped.setattr(boto3, "DEFAULT_SESSION", None)
+        assert access_indexer.handler({"Records": records}, None) == {"batchItemFailures": []}

@@ -20,6 +20,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarg
 from cdktf_cdktf_provider_aws.dynamodb_table import (
     DynamodbTable,
     DynamodbTableAttribute,
+    DynamodbTableGlobalSecondaryIndex,
     DynamodbTablePointInTimeRecovery,
     DynamodbTableServerSideEncryption,
 )
@@ -28,7 +29,7 @@ from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 from cdktf_cdktf_provider_aws.sqs_queue_policy import SqsQueuePolicy
 from constructs import Construct
 
-from components.access_index import policies
+from components.access_index import policies, table
 from components.access_index.indexer import INDEXER_TIMEOUT_SECONDS, AccessIndexer
 from components.access_index.runtime.access_indexer import FORWARDED_EVENT_NAMES
 from components.iam_policy import render_policy
@@ -144,14 +145,25 @@ class AccessIndex(Construct):
                 )
             ),
         )
-        self.table = DynamodbTable(
+        self.records = DynamodbTable(
             self,
             "table",
             provider=provider,
             name=names.access_records_table,
             billing_mode="PAY_PER_REQUEST",
-            hash_key="key",
-            attribute=[DynamodbTableAttribute(name="key", type="S")],
+            hash_key=table.KEY,
+            attribute=[
+                DynamodbTableAttribute(name=name, type="S")
+                for name in (table.KEY, table.AWAITING, table.FIRST_SEEN)
+            ],
+            global_secondary_index=[
+                DynamodbTableGlobalSecondaryIndex(
+                    name=table.AWAITING_INDEX,
+                    hash_key=table.AWAITING,
+                    range_key=table.FIRST_SEEN,
+                    projection_type="ALL",
+                )
+            ],
             point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
             server_side_encryption=DynamodbTableServerSideEncryption(
                 enabled=True, kms_key_arn=key_arn
@@ -167,7 +179,7 @@ class AccessIndex(Construct):
             queue_arn=queue.arn,
             dead_letter_queue_arn=dead_letters.arn,
             dead_letter_queue_url=dead_letters.url,
-            table_arn=self.table.arn,
+            table_arn=self.records.arn,
         )
         self.dead_letter_queue_name: str = dead_letters.name
 

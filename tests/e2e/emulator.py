@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
-from moto.awslambda.models import LambdaFunction
+from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.cloudformation import parsing as cloudformation_parsing
 from moto.cloudformation.models import StackSet
 from moto.cloudformation.parsing import ResourceMap
@@ -65,9 +65,39 @@ def running_emulator(guiconnect: GuiConnectStandIn, recorded: RecordedCalls) -> 
             functions = LambdaRuntime(url, guiconnect.url)
             _run_custom_resources(patches, CustomResourceSender(functions, response_url))
             deliver_session_logs(patches, functions)
+            _run_queue_functions(patches, functions)
             yield url
         finally:
             server.stop()
+
+
+def _run_queue_functions(patches: pytest.MonkeyPatch, functions: LambdaRuntime) -> None:
+    """An SQS event source mapping's function runs here, as the other functions do.
+
+    moto hands each message sent to such a queue to its Docker-backed Lambda,
+    one record per invocation; AWS's pollers hand the function a batch and
+    delete what it does not report in batchItemFailures (Lambda developer
+    guide, "Handling errors for an SQS event source"). The harness runs the
+    handler on the batch moto received and reports success only when
+    nothing failed, so moto makes failed messages visible again.
+    """
+
+    def send_sqs_batch(self: LambdaBackend, function_arn: str, messages, queue_arn: str) -> bool:
+        batch = {
+            "Records": [
+                {
+                    "messageId": m.id,
+                    "receiptHandle": m.receipt_handle,
+                    "body": m.body,
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": queue_arn,
+                }
+                for m in messages
+            ]
+        }
+        return functions.invoke(function_arn, batch) == {"batchItemFailures": []}
+
+    patches.setattr(LambdaBackend, "send_sqs_batch", send_sqs_batch)
 
 
 def _close_moto_gaps(patches: pytest.MonkeyPatch) -> None:

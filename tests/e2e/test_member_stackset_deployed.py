@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from components.access_index.construct import forwarded_events_pattern
 from components.member_template.builder import MemberTemplate, build_member_template
 from components.member_template.parameters import LogArchiveOutputs
 from tests.e2e.support import HOME_REGION, MEMBER_REGIONS
@@ -86,3 +89,15 @@ def test_member_accounts_got_one_instance_policy_from_the_home_region(deployment
         iam = deployment.client("iam", account=account, region=HOME_REGION)
         policies = {p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]}
         assert {name for name in policies if name.startswith(prefix)} == {f"{prefix}{HOME_REGION}"}
+
+
+@pytest.mark.parametrize("region", MEMBER_REGIONS)
+def test_member_accounts_forward_access_events_to_the_log_archive_bus(deployment, region):
+    names = deployment.config.names
+    for account in deployment.organization.member_account_by_ou.values():
+        events = deployment.client("events", account=account, region=region)
+        rule = events.describe_rule(Name=names.access_event_bus)
+        assert json.loads(rule["EventPattern"]) == forwarded_events_pattern()
+        [target] = events.list_targets_by_rule(Rule=names.access_event_bus)["Targets"]
+        assert target["Arn"] == names.access_event_bus_arn()
+        assert target["RoleArn"].endswith(f":role/{names.access_event_forwarder_role(region)}")

@@ -23,8 +23,8 @@ def test_log_archive_summary_lists_every_resource_and_its_protection(deployment)
     for address in created:
         assert f"| create | `{address}` |" in summary
     assert "[!CAUTION]" not in summary
-    # The central bucket, its locked replica, the access-log bucket and 2 keys.
-    assert summary.count("deletion protection (`prevent_destroy`): on") == 5
+    # The central bucket, its locked replica, the access-log and query-results buckets and 2 keys.
+    assert summary.count("deletion protection (`prevent_destroy`): on") == 6
 
 
 def test_log_archive_summary_shows_every_policy_statement(deployment):

@@ -22,6 +22,7 @@ Windows instance, carol approves, and bob's RDP connection is recorded.
 from __future__ import annotations
 
 import itertools
+import json
 
 MEMBER = "111111111111"
 REGION = "eu-west-1"
@@ -281,3 +282,9 @@ def recording_created(bucket: str, key: str = RECORDING_KEY, home_region: str = 
 
 def whole_story(bucket: str) -> list[dict]:
     return plain_session() + jit_request() + jit_rdp_connection() + [recording_created(bucket)]
+
+
+def told_in(events: list[dict], *, account: str, region: str) -> list[dict]:
+    """The story's events as they happen in another account and region."""
+    text = json.dumps(events).replace(MEMBER, account).replace(REGION, region)
+    return json.loads(text)

@@ -26,6 +26,7 @@ from tools.durations import parse_duration
 from tools.verify import organization, report
 from tools.verify.aws import Clients
 from tools.verify.checks import (
+    attribution,
     canary,
     delivery_errors,
     rdp_recording,
@@ -92,6 +93,13 @@ def verify(
         )
         for region in config.deployment_regions
     }
+    gaps = attribution.gaps_by_pair(
+        clients.client("dynamodb", archive),
+        table=names.access_records_table,
+        since=since,
+        now=datetime.now(UTC),
+        buffering_seconds=config.delivery.buffering_interval_seconds,
+    )
     quarantined = delivery_errors.quarantined_by_pair(
         s3, bucket=names.bucket, quarantine_folder=names.session_log_quarantine_folder, since=since
     )
@@ -110,9 +118,20 @@ def verify(
                 quarantined=quarantined.get(pair, []),
             ),
         }
+        checks[attribution.NAME] = _attribution(pair)
         if config.verify.canary_role:
             checks[rdp_recording.NAME] = _rdp_recording(config, clients, pair)
         return pair, checks
+
+    def _attribution(pair: Pair) -> CheckResult:
+        return attribution.check_pair(
+            s3,
+            bucket=names.bucket,
+            transcript_folder=names.session_log_folder,
+            pair=pair,
+            gaps=gaps.get(pair, []),
+            since=since,
+        )
 
     results = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
@@ -120,6 +139,9 @@ def verify(
             results[pair] = checks
             if progress:
                 progress(done, len(pairs))
+    # Recordings no connection has claimed yet file under account "unknown".
+    for pair in sorted(set(gaps) - set(pairs)):
+        results[pair] = {attribution.NAME: _attribution(pair)}
     return results
 
 

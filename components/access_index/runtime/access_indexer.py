@@ -69,6 +69,18 @@ CONNECTION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 TAG_UNSAFE = re.compile(r"[^\w\s+\-=.:/@]")
 CONNECTION_TAG = "central-session-logs:connection-id"
 PRINCIPAL_TAG = "central-session-logs:principal"
+# What an access still lacks, in the attribute the table's AWAITING index
+# keys on (components/access_index/table.py); make verify reads that index.
+AWAITING = "awaiting"
+AWAITING_RECORDING, AWAITING_ACCESS, AWAITING_TRANSCRIPT = "recording", "access", "transcript"
+# Sessions that carry no shell output: port forwarding, which Fleet Manager
+# RDP uses ("Fleet Manager uses Session Manager to connect to Windows
+# instances using RDP"), and SSH.
+NO_TRANSCRIPT_DOCUMENTS = (
+    "AWS-StartPortForwarding",
+    "AWS-StartSSHSession",
+    "AWS-StartNonInteractiveCommand",
+)
 # Renders that found the record changed under them, before giving up.
 RENDER_ATTEMPTS = 5
 
@@ -387,6 +399,19 @@ def _role_name(identity: dict) -> str | None:
 # --- Merging and rendering ------------------------------------------------------
 
 
+def awaiting(document: dict) -> str | None:
+    """What the access's document still lacks: a recording, its access event, or transcripts."""
+    if document["kind"] == "rdp":
+        if document["start"] and not document["recording_key"]:
+            return AWAITING_RECORDING
+        if document["recording_key"] and not document["start"]:
+            return AWAITING_ACCESS
+        return None
+    shell = not (document["document"] or "").startswith(NO_TRANSCRIPT_DOCUMENTS)
+    # Whether transcripts arrived only the bucket knows: make verify looks there.
+    return AWAITING_TRANSCRIPT if document["start"] and shell and not document["via"] else None
+
+
 class Index:
     def __init__(
         self,
@@ -490,24 +515,37 @@ class Index:
                 Body=(json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n").encode(),
                 ContentType="application/json",
             )
-            self._forget_old_location(key, record.get("location"), location)
+            self._file(key, record, location=location, awaiting=awaiting(document))
             if document.get("recording_key"):
                 self._tag_recording(document)
             if self._get(key).get("version") == record.get("version"):
                 return
         raise RuntimeError(f"{key} kept changing while it was rendered")
 
-    def _forget_old_location(self, key: str, old: str | None, new: str) -> None:
-        """A record first seen without its start (a recording, an end) moves once the start arrives."""
-        if old == new:
+    def _file(self, key: str, record: dict, *, location: str, awaiting: str | None) -> None:
+        """Where the document is, and what the access still lacks, for make verify's index query.
+
+        A record first seen without its start (a recording, an end) moves
+        once the start arrives: the document at the old place goes.
+        """
+        old = record.get("location")
+        if old == location and record.get(AWAITING) == awaiting:
             return
+        names = {"#location": "location", "#awaiting": AWAITING}
+        values = {":location": location}
+        expression = "SET #location = :location"
+        if awaiting:
+            values[":awaiting"] = awaiting
+            expression += ", #awaiting = :awaiting"
+        else:
+            expression += " REMOVE #awaiting"
         self.table.update_item(
             Key={"key": key},
-            UpdateExpression="SET #location = :new",
-            ExpressionAttributeNames={"#location": "location"},
-            ExpressionAttributeValues={":new": new},
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
         )
-        if old:
+        if old and old != location:
             self.s3.delete_object(Bucket=self.bucket, Key=old)
 
     def document(self, record: dict) -> dict:
@@ -573,10 +611,15 @@ class Index:
 
     def _tag_recording(self, document: dict) -> None:
         key = document["recording_key"]
-        tags = {
-            t["Key"]: t["Value"]
-            for t in self.s3.get_object_tagging(Bucket=self.bucket, Key=key)["TagSet"]
-        }
+        try:
+            found = self.s3.get_object_tagging(Bucket=self.bucket, Key=key)["TagSet"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in ("NoSuchKey", "404"):
+                raise
+            # Gone since (expired, or deleted where the lock allows): nothing to tag.
+            logger.info("recording %s no longer exists; not tagged", key)
+            return
+        tags = {t["Key"]: t["Value"] for t in found}
         wanted = {CONNECTION_TAG: document["id"]}
         if document["principal"] and document["principal"].get("arn"):
             wanted[PRINCIPAL_TAG] = TAG_UNSAFE.sub("_", document["principal"]["arn"])[:256]
