@@ -82,3 +82,15 @@ def test_importing_any_entry_point_first_loads_the_provider_the_fast_way(module)
         [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
     )
     assert int(result.stdout) < 100, result.stderr
+
+
+@pytest.mark.parametrize("module", ["tools.verify.__main__", "tools.audit.__main__"])
+def test_the_commands_that_read_aws_never_start_the_provider_bindings(module):
+    # make verify and make audit read the indexer's names through
+    # tools/indexer_runtime.py, not the components package.
+    script = f"import sys, {module}\nprint(sorted({{m.split('.')[0] for m in sys.modules}}))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = result.stdout
+    assert PROVIDER_PACKAGE not in loaded and "'jsii'" not in loaded, loaded

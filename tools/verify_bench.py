@@ -26,6 +26,7 @@ from unittest import mock
 import boto3
 import yaml
 
+from components.access_index.table import create_table_request
 from config import load_config
 from tools.scale_config import SCALE_REGIONS
 from tools.verify import aws
@@ -98,6 +99,9 @@ def _organization(endpoint: str, folder: Path) -> Path:
     config = load_config(config_file)
     _stack_set(endpoint, config.names.stack_set, teams)
     _client("s3", endpoint).create_bucket(Bucket=config.names.bucket)
+    _client("dynamodb", endpoint).create_table(
+        **create_table_request(config.names.access_records_table)
+    )
     print(
         f"verify bench: organization of {ACCOUNTS} accounts set up in {time.perf_counter() - started:.0f} s"
     )

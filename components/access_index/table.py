@@ -6,14 +6,15 @@ bench create the same table in the emulator with `create_table_request`.
 
 from __future__ import annotations
 
-from components.access_index.runtime.access_indexer import AWAITING
-
-KEY = "key"
 # Only records whose document lacks its recording, its access event or (for
-# shell sessions) may lack transcripts carry `awaiting`, so the index holds
+# shell sessions) may lack transcripts carry AWAITING, so its index holds
 # just those (DynamoDB developer guide, "Take advantage of sparse indexes").
-AWAITING_INDEX = AWAITING
-FIRST_SEEN = "first_seen"
+from components.access_index.runtime.access_indexer import (
+    AWAITING,
+    AWAITING_INDEX,
+    FIRST_SEEN,
+    KEY,
+)
 
 
 def create_table_request(table_name: str) -> dict:

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 
+from moto.logs.models import logs_backends
 from moto.s3.models import s3_backends
 
 from components.access_index.runtime.access_indexer import CONNECTION_TAG
@@ -61,7 +62,7 @@ def test_audit_names_who_connected_the_instance_the_approver_and_the_recording(
         text=True,
         timeout=120,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stderr + _indexer_output(deployment)
     assert f"RDP connection {story.CONNECTION_ID} in {member} {region}" in result.stdout
     assert "bob@example.com (jit-requester)" in result.stdout
     assert story.WINDOWS_INSTANCE in result.stdout
@@ -73,3 +74,12 @@ def test_audit_names_who_connected_the_instance_the_approver_and_the_recording(
     sqs = deployment.client("sqs", account=archive)
     dead_letters = sqs.get_queue_url(QueueName=names.access_index_dead_letter_queue)["QueueUrl"]
     assert "Messages" not in sqs.receive_message(QueueUrl=dead_letters)
+
+
+def _indexer_output(deployment) -> str:
+    """What the indexer printed, for a failure's report."""
+    logs = logs_backends[deployment.organization.log_archive_account][deployment.config.home_region]
+    group = logs.groups.get(deployment.config.names.access_indexer_log_group)
+    if group is None:
+        return "\nthe indexer never ran"
+    return "\n".join(e.message for stream in group.streams.values() for e in stream.events)

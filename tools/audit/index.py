@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 from botocore.exceptions import ClientError
 
-from components.access_index.runtime.access_indexer import CONNECTION_ID, CONNECTION_TAG
 from config.names import Names
+from tools.indexer_runtime import access_indexer
 
 KINDS = ("session", "rdp")
+CONNECTION_ID, CONNECTION_TAG = access_indexer.CONNECTION_ID, access_indexer.CONNECTION_TAG
 
 
 class NotIndexed(LookupError):
@@ -28,7 +29,7 @@ class AccessIndexReader:
         for key in self._record_keys(identifier):
             item = self._dynamodb.get_item(
                 TableName=self._names.access_records_table,
-                Key={"key": {"S": key}},
+                Key={access_indexer.KEY: {"S": key}},
                 ConsistentRead=True,
             ).get("Item")
             if item and "location" in item:

@@ -69,9 +69,12 @@ CONNECTION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 TAG_UNSAFE = re.compile(r"[^\w\s+\-=.:/@]")
 CONNECTION_TAG = "central-session-logs:connection-id"
 PRINCIPAL_TAG = "central-session-logs:principal"
-# What an access still lacks, in the attribute the table's AWAITING index
-# keys on (components/access_index/table.py); make verify reads that index.
-AWAITING = "awaiting"
+# The table (components/access_index/table.py): records by KEY; what an
+# access still lacks in AWAITING, which a sparse index of the same name
+# keys on, ordered by FIRST_SEEN. make verify queries that index.
+KEY = "key"
+FIRST_SEEN = "first_seen"
+AWAITING = AWAITING_INDEX = "awaiting"
 AWAITING_RECORDING, AWAITING_ACCESS, AWAITING_TRANSCRIPT = "recording", "access", "transcript"
 # Sessions that carry no shell output: port forwarding, which Fleet Manager
 # RDP uses ("Fleet Manager uses Session Manager to connect to Windows
@@ -145,7 +148,7 @@ def _common(detail: dict) -> dict:
     return {
         "account": detail["recipientAccountId"],
         "region": detail["awsRegion"],
-        "first_seen": detail["eventTime"],
+        FIRST_SEEN: detail["eventTime"],
     }
 
 
@@ -344,7 +347,7 @@ def _recording(event: dict, not_recordings: tuple[str, ...]) -> list[Observation
         "id": record_id,
         "recording_key": key,
         "recorded_at": event["time"],
-        "first_seen": event["time"],
+        FIRST_SEEN: event["time"],
         # Until the connection's own event names them.
         "fallback_region": event["region"],
     }
@@ -475,7 +478,7 @@ class Index:
         )
         try:
             self.table.update_item(
-                Key={"key": observation.key},
+                Key={KEY: observation.key},
                 UpdateExpression=expression,
                 ConditionExpression="attribute_not_exists(#events) OR NOT contains(#events, :event_id)",
                 ExpressionAttributeNames=names,
@@ -487,7 +490,7 @@ class Index:
             # Seen before: the record already holds it. Rendering again is harmless.
 
     def _get(self, key: str) -> dict:
-        return self.table.get_item(Key={"key": key}, ConsistentRead=True).get("Item") or {}
+        return self.table.get_item(Key={KEY: key}, ConsistentRead=True).get("Item") or {}
 
     def _accesses_touched_by(self, key: str) -> set[str]:
         kind = key.partition("#")[0]
@@ -540,7 +543,7 @@ class Index:
         else:
             expression += " REMOVE #awaiting"
         self.table.update_item(
-            Key={"key": key},
+            Key={KEY: key},
             UpdateExpression=expression,
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
@@ -585,7 +588,7 @@ class Index:
         }
 
     def location(self, document: dict, record: dict) -> str:
-        day = (document["start"] or record["first_seen"])[:10].replace("-", "/")
+        day = (document["start"] or record[FIRST_SEEN])[:10].replace("-", "/")
         return (
             f"{self.index_folder}/{document['kind']}/{document['account']}/{document['region']}/"
             f"{day}/{document['id']}.json"

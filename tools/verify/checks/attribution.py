@@ -18,15 +18,18 @@ from datetime import datetime, timedelta
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
-from components.access_index.runtime.access_indexer import (
-    AWAITING,
-    AWAITING_ACCESS,
-    AWAITING_RECORDING,
-    AWAITING_TRANSCRIPT,
-)
-from components.access_index.table import AWAITING_INDEX, FIRST_SEEN
+from tools.indexer_runtime import access_indexer
 from tools.verify.checks.listing import MAX_KEYS, recent_objects
 from tools.verify.result import FAIL, OK, CheckResult, Pair
+
+AWAITING, AWAITING_INDEX, FIRST_SEEN = (
+    access_indexer.AWAITING,
+    access_indexer.AWAITING_INDEX,
+    access_indexer.FIRST_SEEN,
+)
+AWAITING_RECORDING = access_indexer.AWAITING_RECORDING
+AWAITING_ACCESS = access_indexer.AWAITING_ACCESS
+AWAITING_TRANSCRIPT = access_indexer.AWAITING_TRANSCRIPT
 
 NAME = "attribution"
 # Recordings are processed after the connection ends ("Recording RDP
