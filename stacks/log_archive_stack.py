@@ -175,7 +175,6 @@ class LogArchiveStack(NamedStack):
                 for region in config.deployment_regions
                 for shard in range(config.delivery_streams_per_region)
             ],
-            processor_function_name=names.session_log_processor,
             freshness_seconds=alarms.data_freshness_seconds,
             period_seconds=alarms.period_seconds,
             subscribers=[Subscriber("email", address) for address in alarms.email]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 
 import boto3
 import pytest
@@ -11,8 +12,11 @@ from moto import mock_aws
 from components.access_index.indexer import indexer_environment
 from components.access_index.runtime import access_indexer
 from components.access_index.table import create_table_request
+from components.audit_queries.queries import named_queries
+from components.audit_queries.tables import access_index_table
 from config.names import Names
 from tests.support import access_events as story
+from tests.support.athena_duckdb import athena_like, with_parameters
 
 NAMES = Names(log_archive_account_id="333333333333", home_region="eu-west-1", bucket=None)
 DAY = "2026/12/01"
@@ -234,3 +238,26 @@ def test_a_recording_gone_before_it_is_tagged_is_indexed_all_the_same(index):
         story.recording_created(NAMES.bucket, key=f"gone/{story.CONNECTION_ID}.mp4")
     ) == {"batchItemFailures": []}
     assert document(index, RDP_KEY)["recording_key"] == f"gone/{story.CONNECTION_ID}.mp4"
+
+
+def test_the_named_queries_find_the_indexers_own_documents(index, tmp_path):
+    """The indexer's documents, copied into the bucket's layout, through the Athena tables' SQL."""
+    deliver(*story.whole_story(NAMES.bucket))
+    for key in index_keys(index):
+        local = tmp_path / key
+        local.parent.mkdir(parents=True, exist_ok=True)
+        local.write_bytes(index.get_object(Bucket=NAMES.bucket, Key=key)["Body"].read())
+    regions = [story.REGION]
+    tables = [access_index_table(NAMES, regions)]
+    queries = {q.name: q for q in named_queries()}
+    with closing(athena_like(tmp_path, tables)) as athena:
+
+        def run(name: str, *parameters: str) -> list[tuple]:
+            return athena.execute(with_parameters(queries[name].sql, parameters)).fetchall()
+
+        recordings = run("rdp_recordings_of_instance", story.MEMBER, story.WINDOWS_INSTANCE, DAY)
+        by_bob = run("sessions_by_principal", story.MEMBER, "%bob%", "%bob%", DAY, DAY)
+        by_alice = run("sessions_by_principal", story.MEMBER, "%alice%", "%alice%", DAY, DAY)
+    assert [story.CONNECTION_ID in row for row in recordings] == [True]
+    assert story.RECORDING_KEY in recordings[0]
+    assert len(by_bob) == 2 and len(by_alice) == 1

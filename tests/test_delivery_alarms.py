@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from components.delivery_alarms.alarms import PER_PROCESSOR, PER_STREAM, delivery_alarms
+from components.delivery_alarms.alarms import PER_STREAM, PER_SUBJECT, delivery_alarms
 from config import load_config
 from config.names import Names
 from stacks.registry import LOG_ARCHIVE_STACK
@@ -54,12 +54,13 @@ def test_every_stream_is_watched_by_every_stream_alarm(tmp_path, regions, expect
             assert alarm["dimensions"] == {spec.dimension: "${each.value}"}
         else:
             assert "for_each" not in alarm
-            assert alarm["dimensions"] == {"FunctionName": config.names.session_log_processor}
+            assert alarm["dimensions"] == {spec.dimension: spec.subject}
+            assert alarm["alarm_name"] == f"{spec.subject}-{spec.name}"
 
 
 def test_every_alarm_tells_what_to_do_and_notifies_both_ways(default_synth):
     alarms = alarms_by_name(default_synth)
-    assert len(alarms) == len(delivery_alarms(NAMES)) == 8
+    assert len(alarms) == len(delivery_alarms(NAMES)) == 11
     for alarm in alarms.values():
         assert len(alarm["alarm_description"]) > 80
         assert (
@@ -79,7 +80,18 @@ def test_the_alarms_watch_what_the_processor_reports():
     processor = {s.metric: s for s in delivery_alarms(NAMES) if s.namespace == "CentralSessionLogs"}
     assert sorted(processor) == ["FailedRecords", "QuarantinedRecords"]
     assert {s.dimension for s in processor.values()} == {"DeliveryStream"}
-    assert {s.per for s in delivery_alarms(NAMES) if s.namespace == "AWS/Lambda"} == {PER_PROCESSOR}
+    lambda_alarms = [s for s in delivery_alarms(NAMES) if s.namespace == "AWS/Lambda"]
+    assert {s.per for s in lambda_alarms} == {PER_SUBJECT}
+    assert {s.subject for s in lambda_alarms} == {NAMES.session_log_processor, NAMES.access_indexer}
+
+
+def test_dead_lettered_access_events_alarm():
+    [dead_letters] = [s for s in delivery_alarms(NAMES) if s.namespace == "AWS/SQS"]
+    assert (dead_letters.subject, dead_letters.dimension) == (
+        NAMES.access_index_dead_letter_queue,
+        "QueueName",
+    )
+    assert (dead_letters.comparison, dead_letters.threshold) == ("GreaterThanThreshold", 0)
 
 
 def test_the_topic_is_encrypted_with_the_central_key_and_only_the_account_publishes(default_synth):

@@ -23,8 +23,9 @@ from config.names import Names
 
 FIREHOSE = "AWS/Firehose"
 LAMBDA = "AWS/Lambda"
-# What each alarm is per: every Firehose stream, or the one processor function.
-PER_STREAM, PER_PROCESSOR = "stream", "processor"
+SQS = "AWS/SQS"
+# What each alarm is per: every Firehose stream, or one subject (a function, a queue).
+PER_STREAM, PER_SUBJECT = "stream", "subject"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class AlarmSpec:
     # None: the config's data freshness threshold.
     threshold: float | None
     description: str
+    # PER_SUBJECT: the dimension's value, which also names the alarm.
+    subject: str | None = None
 
 
 def _firehose_alarm(**fields) -> AlarmSpec:
@@ -60,7 +63,7 @@ def _processor_metric_alarm(**fields) -> AlarmSpec:
 
 def _lambda_alarm(**fields) -> AlarmSpec:
     return AlarmSpec(
-        per=PER_PROCESSOR,
+        per=PER_SUBJECT,
         namespace=LAMBDA,
         dimension="FunctionName",
         statistic="Sum",
@@ -79,7 +82,10 @@ def delivery_alarms(names: Names) -> list[AlarmSpec]:
         _records_failed(names),
         _records_quarantined(names),
         _processor_errors(names),
-        _processor_throttled(),
+        _processor_throttled(names),
+        _indexer_errors(names),
+        _indexer_throttled(names),
+        _access_events_dead_lettered(names),
     ]
 
 
@@ -170,6 +176,7 @@ def _records_quarantined(names: Names) -> AlarmSpec:
 def _processor_errors(names: Names) -> AlarmSpec:
     return _lambda_alarm(
         name="processor-errors",
+        subject=names.session_log_processor,
         metric="Errors",
         description=(
             "The Firehose processor raised an error; Firehose retries the batch. Read "
@@ -178,12 +185,60 @@ def _processor_errors(names: Names) -> AlarmSpec:
     )
 
 
-def _processor_throttled() -> AlarmSpec:
+def _processor_throttled(names: Names) -> AlarmSpec:
     return _lambda_alarm(
         name="processor-throttled",
+        subject=names.session_log_processor,
         metric="Throttles",
         description=(
             "Lambda throttled the processor: the account's concurrency is used up. Raise the "
             "log archive account's Lambda concurrency quota in the home region."
+        ),
+    )
+
+
+def _indexer_errors(names: Names) -> AlarmSpec:
+    return _lambda_alarm(
+        name="indexer-errors",
+        subject=names.access_indexer,
+        metric="Errors",
+        description=(
+            "The access indexer failed on a batch; the queue retries its messages and moves "
+            f"one that keeps failing to {names.access_index_dead_letter_queue}. Read "
+            f"{names.access_indexer_log_group} (docs/attribution.md)."
+        ),
+    )
+
+
+def _indexer_throttled(names: Names) -> AlarmSpec:
+    return _lambda_alarm(
+        name="indexer-throttled",
+        subject=names.access_indexer,
+        metric="Throttles",
+        description=(
+            "Lambda throttled the access indexer: accesses reach the index late. Raise the log "
+            "archive account's Lambda concurrency quota in the home region."
+        ),
+    )
+
+
+def _access_events_dead_lettered(names: Names) -> AlarmSpec:
+    # SQS developer guide, "Available CloudWatch metrics for Amazon SQS":
+    # ApproximateNumberOfMessagesVisible, by QueueName.
+    return AlarmSpec(
+        name="access-events-dead-lettered",
+        per=PER_SUBJECT,
+        subject=names.access_index_dead_letter_queue,
+        namespace=SQS,
+        metric="ApproximateNumberOfMessagesVisible",
+        dimension="QueueName",
+        statistic="Maximum",
+        comparison="GreaterThanThreshold",
+        threshold=0,
+        description=(
+            "Access events the indexer could not index wait in the dead-letter queue: their "
+            "accesses are missing from the index. Each malformed message carries its reason "
+            "as the 'reason' attribute; fix the cause, then redrive the queue to "
+            f"{names.access_index_queue} (SQS console, Start DLQ redrive)."
         ),
     )

@@ -42,7 +42,6 @@ class DeliveryAlarms(Construct):
         account_id: str,
         alarms: Sequence[AlarmSpec],
         stream_names: Sequence[str],
-        processor_function_name: str,
         freshness_seconds: int,
         period_seconds: int,
         subscribers: Sequence[Subscriber],
@@ -69,20 +68,18 @@ class DeliveryAlarms(Construct):
                 alarm.name,
                 provider=provider,
                 for_each=each_stream if per_stream else None,
-                # Named after what they watch: <stream>-<alarm> or <function>-<alarm>.
+                # Named after what they watch: <stream>-<alarm> or <subject>-<alarm>.
                 alarm_name=(
                     f"${{each.value}}-{alarm.name}"
                     if per_stream
-                    else f"{processor_function_name}-{alarm.name}"
+                    else f"{alarm.subject}-{alarm.name}"
                 ),
                 alarm_description=alarm.description,
                 namespace=alarm.namespace,
                 metric_name=alarm.metric,
                 dimensions={
                     alarm.dimension: (
-                        Token.as_string(each_stream.value)
-                        if per_stream
-                        else processor_function_name
+                        Token.as_string(each_stream.value) if per_stream else alarm.subject
                     )
                 },
                 statistic=alarm.statistic,

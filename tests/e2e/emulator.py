@@ -107,6 +107,7 @@ def _close_moto_gaps(patches: pytest.MonkeyPatch) -> None:
         patches.setattr(CloudFormationResponse, handler, _keeping_stack_set_settings(original))
     patches.setattr(StackSet, "managed_execution", property(_requested_managed_execution))
     _keep_lambda_logging_config(patches)
+    patches.setattr(FakeBucket, "get_permission", _bucket_permission_over_tls)
     patches.setattr(
         Queue, "attributes", property(_redrive_policy_as_sqs_writes_it(Queue.attributes))
     )
@@ -121,6 +122,20 @@ def _close_moto_gaps(patches: pytest.MonkeyPatch) -> None:
         FakeBucket,
         "_log_permissions_enabled_policy",
         staticmethod(_log_delivery_allowed_by_policy(FakeBucket._log_permissions_enabled_policy)),
+    )
+
+
+def _bucket_permission_over_tls(self: FakeBucket, action: str, resource: str):
+    """moto checks a bucket policy without the request's context, so the condition
+    of a TLS-only Deny (Bool aws:SecureTransport false) holds for every object
+    request; against AWS every SDK request is over TLS, which the emulator's
+    loopback HTTP is not. The policy is evaluated as for a TLS request."""
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    if self.policy is None:
+        return PermissionResult.NEUTRAL
+    return IAMPolicy(self.policy.decode()).is_action_permitted(
+        action, resource, incoming_condition_values={"aws:SecureTransport": "true"}
     )
 
 
