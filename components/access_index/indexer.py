@@ -4,29 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.lambda_event_source_mapping import LambdaEventSourceMapping
-from cdktf_cdktf_provider_aws.lambda_function import (
-    LambdaFunction,
-    LambdaFunctionEnvironment,
-    LambdaFunctionLoggingConfig,
-)
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from components.access_index import policies
 from components.access_index.runtime import access_indexer
-from components.iam_policy import (
-    lambda_logging_permissions_document,
-    lambda_role_trust_document,
-    render_policy,
-)
+from components.function_defaults import LoggedFunction
+from components.iam_policy import render_policy
 from config.names import Names
-from config.types import OPERATIONS_LOG_RETENTION_DAYS
-from synth.lambda_package import LambdaPackage
-from synth.named_stack import DEFAULT_CHILD
 
 INDEXER_TIMEOUT_SECONDS = 60
 # Ten messages per invocation, the SQS event source's default; each is one
@@ -48,7 +35,7 @@ def indexer_environment(names: Names, *, dead_letter_queue_url: str) -> dict[str
     }
 
 
-class AccessIndexer(Construct):
+class AccessIndexer(LoggedFunction):
     def __init__(
         self,
         scope: Construct,
@@ -62,35 +49,24 @@ class AccessIndexer(Construct):
         dead_letter_queue_url: str,
         table_arn: str,
     ) -> None:
-        super().__init__(scope, id)
-        log_group = CloudwatchLogGroup(
-            self,
-            "log-group",
-            provider=provider,
-            name=names.access_indexer_log_group,
-            retention_in_days=OPERATIONS_LOG_RETENTION_DAYS,
-            kms_key_id=key_arn,
-        )
-        role = IamRole(
-            self,
-            "role",
+        super().__init__(
+            scope,
+            id,
             provider=provider,
             name=names.access_indexer,
-            assume_role_policy=render_policy(lambda_role_trust_document()),
-        )
-        IamRolePolicy(
-            self,
-            "write-own-logs",
-            provider=provider,
-            role=role.id,
-            name="write-own-logs",
-            policy=render_policy(lambda_logging_permissions_document(log_group_arn=log_group.arn)),
+            description="Merges session and RDP access events into the central bucket's access index",
+            module_file=Path(access_indexer.__file__),
+            log_group_name=names.access_indexer_log_group,
+            key_arn=key_arn,
+            memory_mb=256,
+            timeout_seconds=INDEXER_TIMEOUT_SECONDS,
+            environment=indexer_environment(names, dead_letter_queue_url=dead_letter_queue_url),
         )
         permissions = IamRolePolicy(
             self,
             "index-accesses",
             provider=provider,
-            role=role.id,
+            role=self.role.id,
             name="index-accesses",
             policy=render_policy(
                 policies.indexer_permissions_document(
@@ -102,25 +78,6 @@ class AccessIndexer(Construct):
                     key_arn=key_arn,
                 )
             ),
-        )
-        package = LambdaPackage(self, "package", module_file=Path(access_indexer.__file__))
-        self.function = LambdaFunction(
-            self,
-            DEFAULT_CHILD,
-            provider=provider,
-            function_name=names.access_indexer,
-            description="Merges session and RDP access events into the central bucket's access index",
-            role=role.arn,
-            runtime="python3.12",
-            handler=package.handler,
-            filename=package.filename,
-            source_code_hash=package.source_code_hash,
-            memory_size=256,
-            timeout=INDEXER_TIMEOUT_SECONDS,
-            environment=LambdaFunctionEnvironment(
-                variables=indexer_environment(names, dead_letter_queue_url=dead_letter_queue_url)
-            ),
-            logging_config=LambdaFunctionLoggingConfig(log_format="Text", log_group=log_group.name),
         )
         LambdaEventSourceMapping(
             self,

@@ -125,18 +125,27 @@ def _close_moto_gaps(patches: pytest.MonkeyPatch) -> None:
     )
 
 
+# The condition of a TLS-only Deny; it never holds for an SDK request to AWS,
+# which is always over TLS.
+_WITHOUT_TLS = {"Bool": {"aws:SecureTransport": "false"}}
+
+
 def _bucket_permission_over_tls(self: FakeBucket, action: str, resource: str):
-    """moto checks a bucket policy without the request's context, so the condition
-    of a TLS-only Deny (Bool aws:SecureTransport false) holds for every object
-    request; against AWS every SDK request is over TLS, which the emulator's
-    loopback HTTP is not. The policy is evaluated as for a TLS request."""
+    """moto evaluates only StringEquals conditions and takes any other as met, so
+    the TLS-only Deny denies every object request over the emulator's loopback
+    HTTP. The policy is evaluated as for a TLS request: without that statement."""
     from moto.iam.access_control import IAMPolicy, PermissionResult
 
     if self.policy is None:
         return PermissionResult.NEUTRAL
-    return IAMPolicy(self.policy.decode()).is_action_permitted(
-        action, resource, incoming_condition_values={"aws:SecureTransport": "true"}
-    )
+    policy = json.loads(self.policy)
+    statements = policy["Statement"]
+    if isinstance(statements, dict):
+        statements = [statements]
+    policy["Statement"] = [s for s in statements if s.get("Condition") != _WITHOUT_TLS]
+    if not policy["Statement"]:
+        return PermissionResult.NEUTRAL
+    return IAMPolicy(json.dumps(policy)).is_action_permitted(action, resource)
 
 
 def _redrive_policy_as_sqs_writes_it(attributes):

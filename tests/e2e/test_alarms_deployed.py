@@ -5,7 +5,7 @@ from __future__ import annotations
 from components.delivery_alarms.alarms import PER_STREAM, delivery_alarms
 
 
-def test_every_stream_and_the_processor_have_their_alarms_on_the_encrypted_topic(deployment):
+def test_every_stream_function_and_queue_has_its_alarms_on_the_encrypted_topic(deployment):
     config, account = deployment.config, deployment.organization.log_archive_account
     names = config.names
     cloudwatch = deployment.client("cloudwatch", account=account)
@@ -18,7 +18,7 @@ def test_every_stream_and_the_processor_have_their_alarms_on_the_encrypted_topic
     expected = {
         f"{watched}-{spec.name}"
         for spec in delivery_alarms(names)
-        for watched in (streams if spec.per == PER_STREAM else [names.session_log_processor])
+        for watched in (streams if spec.per == PER_STREAM else [spec.subject])
     }
     assert set(alarms) == expected
     sns = deployment.client("sns", account=account)
