@@ -184,9 +184,9 @@ class AccessIndex(Construct):
         self.dead_letter_queue_name: str = dead_letters.name
 
     def _queue(self, provider: AwsProvider, id: str, name: str, **settings) -> SqsQueue:
-        # SSE-SQS: EventBridge can send to it without a key policy grant,
-        # which a customer managed key would need (EventBridge user guide,
-        # "Amazon SQS permissions").
+        # SSE-SQS: a customer managed key would need a key policy letting
+        # EventBridge use it (SQS developer guide, "Key management"); with
+        # SQS-managed keys the queue policy is all EventBridge needs.
         return SqsQueue(
             self,
             id,
