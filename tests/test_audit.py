@@ -17,6 +17,7 @@ from moto.server import ThreadedMotoServer
 from components.access_index.indexer import indexer_environment
 from components.access_index.runtime import access_indexer
 from components.access_index.table import create_table_request
+from components.audit_queries.queries import named_queries
 from config.names import Names
 from project import PROJECT_ROOT
 from tests.support import access_events as story
@@ -39,6 +40,7 @@ def indexed(tmp_path_factory):
     os.environ.update({**CREDENTIALS, "AWS_DEFAULT_REGION": HOME, "AWS_ENDPOINT_URL": url})
     try:
         _create_index(url)
+        _create_audit_queries()
         records = [
             {"messageId": str(n), "body": json.dumps(e)}
             for n, e in enumerate(story.whole_story(NAMES.bucket))
@@ -72,6 +74,18 @@ def _create_index(url: str) -> None:
     s3.put_object(Bucket=NAMES.bucket, Key=story.RECORDING_KEY, Body=b"video")
     queue = boto3.client("sqs").create_queue(QueueName=NAMES.access_index_dead_letter_queue)
     os.environ.update(indexer_environment(NAMES, dead_letter_queue_url=queue["QueueUrl"]))
+
+
+def _create_audit_queries() -> None:
+    athena = boto3.client("athena")
+    athena.create_work_group(Name=NAMES.audit_workgroup)
+    for query in named_queries():
+        athena.create_named_query(
+            Name=query.name,
+            Database=NAMES.audit_database,
+            QueryString=query.sql,
+            WorkGroup=NAMES.audit_workgroup,
+        )
 
 
 def audit(config, *arguments: str) -> subprocess.CompletedProcess:
@@ -145,3 +159,57 @@ def test_bad_arguments_exit_2_naming_the_value(indexed, arguments, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+COLUMNS = [
+    "region",
+    "day",
+    "sessionid",
+    "target",
+    "principal_arn",
+    "event_time",
+    "timestamp",
+    "text",
+]
+
+
+def test_commands_runs_the_deployed_named_query_with_quoted_parameters(indexed):
+    from moto.athena.models import athena_backends
+
+    header = {"Data": [{"VarCharValue": c} for c in COLUMNS]}
+    line = [
+        "eu-west-1",
+        "2026/12/01",
+        story.SESSION_ID,
+        story.INSTANCE,
+        "arn:aws:sts::x",
+        "2026-12-01T10:01:00Z",
+        "1",
+        "sh-5.2$ sudo su -\nroot#",
+    ]
+    requests.post(
+        f"{os.environ['AWS_ENDPOINT_URL']}/moto-api/static/athena/query-results",
+        json={
+            "account_id": ARCHIVE,
+            "region": HOME,
+            "results": [
+                {
+                    "rows": [header, {"Data": [{"VarCharValue": v} for v in line]}],
+                    "column_info": [{"Name": c, "Type": "varchar"} for c in COLUMNS],
+                }
+            ],
+        },
+        timeout=10,
+    )
+    result = audit(
+        indexed, "commands", "--account", story.MEMBER, "--pattern", "sudo |it's", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [dict(zip(COLUMNS, line, strict=True))]
+    (execution,) = athena_backends[ARCHIVE][HOME].executions.values()
+    commands = {q.name: q for q in named_queries()}["commands_matching"]
+    assert execution.query == commands.sql
+    assert execution.workgroup.name == NAMES.audit_workgroup
+    account, first_day, last_day, pattern = execution.execution_parameters
+    assert (account, pattern) == (f"'{story.MEMBER}'", "'sudo |it''s'")
+    assert first_day < last_day

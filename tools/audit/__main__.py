@@ -2,6 +2,10 @@
 
     python -m tools.audit who <session id | connection id | recording key> [--json]
     python -m tools.audit sessions --account <id> [--region R ...] [--since 7d] [--json]
+    python -m tools.audit commands --account <id> --pattern <regex> [--since 7d] [--json]
+
+`who` and `sessions` answer from the access index; `commands` runs the
+deployed named query commands_matching over the transcripts in Athena.
 
 It reads the config SESSION_LOGS_CONFIG names and works in the log archive
 account with its role_arn (or the ambient credentials), against the
@@ -22,10 +26,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from config import ConfigError, config_path_from_env, load_config
 from config.types import ACCOUNT_ID_PATTERN
-from tools.audit import report
+from tools.audit import athena, report
 from tools.audit.index import AccessIndexReader, NotIndexed
 from tools.durations import parse_duration
 from tools.verify.aws import Clients
+
+# components/audit_queries/queries/commands_matching.sql, as deployed.
+COMMANDS_QUERY = "commands_matching"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,9 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "who":
             answer = reader.who(args.identifier)
             text = report.access(answer, bucket=config.names.bucket)
-        else:
+        elif args.command == "sessions":
             answer = _sessions(args, config, reader)
             text = report.accesses(answer)
+        else:
+            answer = _commands(args, config, clients.client("athena", archive))
+            text = report.commands(answer)
+    except athena.QueryFailed as failed:
+        print(failed, file=sys.stderr)
+        return 1
     except NotIndexed as missing:
         print(missing, file=sys.stderr)
         return 1
@@ -61,9 +74,35 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _commands(args, config, client) -> list[dict]:
+    _check_account(args.account)
+    now = datetime.now(UTC)
+    names = config.names
+    try:
+        sql = athena.named_query_sql(client, workgroup=names.audit_workgroup, name=COMMANDS_QUERY)
+    except LookupError as missing:
+        raise ValueError(str(missing)) from None
+    return athena.run(
+        client,
+        workgroup=names.audit_workgroup,
+        database=names.audit_database,
+        sql=sql,
+        parameters=[
+            args.account,
+            f"{now - parse_duration(args.since):%Y/%m/%d}",
+            f"{now:%Y/%m/%d}",
+            args.pattern,
+        ],
+    )
+
+
+def _check_account(account: str) -> None:
+    if not re.fullmatch(ACCOUNT_ID_PATTERN, account):
+        raise ValueError(f"--account {account!r}: expected a 12-digit account id")
+
+
 def _sessions(args, config, reader: AccessIndexReader) -> list[dict]:
-    if not re.fullmatch(ACCOUNT_ID_PATTERN, args.account):
-        raise ValueError(f"--account {args.account!r}: expected a 12-digit account id")
+    _check_account(args.account)
     unknown = sorted(set(args.region or []) - set(config.deployment_regions))
     if unknown:
         raise ValueError(f"--region {', '.join(unknown)}: not a deployment region of the config")
@@ -85,8 +124,16 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     sessions.add_argument("--account", required=True)
     sessions.add_argument("--region", action="append", help="one deployment region (repeatable)")
     sessions.add_argument("--since", default="7d", help="how far back, like 24h or 7d (default 7d)")
-    for command in (who, sessions):
-        command.add_argument("--json", action="store_true", help="the index documents as JSON")
+    commands_ = commands.add_parser("commands", help="transcript lines matching a pattern (Athena)")
+    commands_.add_argument("--account", required=True)
+    commands_.add_argument(
+        "--pattern", required=True, help="a regular expression, e.g. 'sudo |passwd'"
+    )
+    commands_.add_argument(
+        "--since", default="7d", help="how far back, like 24h or 7d (default 7d)"
+    )
+    for command in (who, sessions, commands_):
+        command.add_argument("--json", action="store_true", help="the answer as JSON")
     return parser.parse_args(argv)
 
 

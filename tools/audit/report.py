@@ -44,8 +44,7 @@ def access(document: dict, *, bucket: str) -> str:
 def accesses(documents: Sequence[dict]) -> str:
     if not documents:
         return "no sessions or RDP connections in the window"
-    header = ("start", "kind", "id", "person", "target", "end")
-    rows = [header] + [
+    rows = [
         (
             d["start"],
             d["kind"],
@@ -56,6 +55,27 @@ def accesses(documents: Sequence[dict]) -> str:
         )
         for d in documents
     ]
+    return _table(("start", "kind", "id", "person", "target", "end"), rows)
+
+
+def commands(rows: Sequence[dict]) -> str:
+    if not rows:
+        return "no transcript line matches in the window"
+    lines = [
+        (
+            r["event_time"] or "-",
+            r["region"],
+            r["sessionid"],
+            r["principal_arn"] or "-",
+            (r["text"] or "").replace("\n", " \u23ce "),
+        )
+        for r in rows
+    ]
+    return _table(("time", "region", "session", "principal", "text"), lines)
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple]) -> str:
+    rows = [header, *rows]
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
     return "\n".join(
         "  ".join(f"{v:<{w}}" for v, w in zip(row, widths, strict=True)).rstrip() for row in rows
