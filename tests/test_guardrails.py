@@ -45,6 +45,7 @@ SESSION_PREFERENCES = document(Names.session_preferences_document)
 SESSION_LOG_GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:session-manager-log-{ACCOUNT}:*"
 INSTANCE_POLICY = f"arn:aws:iam::{ACCOUNT}:policy/session-manager-log-access-{REGION}"
 PROJECT_FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{PREFIX}-session-preferences"
+ACCESS_EVENT_RULE = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{PREFIX}-access-events"
 MEMBER_STACK = (
     f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/"
     f"StackSet-{PREFIX}-member-e6cac20f-1111-46e9-8314-53e0d4591532/4287f9a0-e615-4a3d"
@@ -81,6 +82,9 @@ TAMPERING = [
     ("lambda:UpdateFunctionCode", PROJECT_FUNCTION, {}),
     ("lambda:InvokeFunction", PROJECT_FUNCTION, {}),
     ("lambda:DeleteFunction", PROJECT_FUNCTION, {}),
+    ("events:DisableRule", ACCESS_EVENT_RULE, {}),
+    ("events:RemoveTargets", ACCESS_EVENT_RULE, {}),
+    ("events:DeleteRule", ACCESS_EVENT_RULE, {}),
     ("cloudformation:DeleteStack", MEMBER_STACK, {}),
     ("cloudformation:UpdateStack", MEMBER_STACK, {}),
 ]
@@ -107,6 +111,7 @@ STILL_ALLOWED = [
         {"iam:PolicyARN": f"arn:aws:iam::{ACCOUNT}:policy/AppPolicy"},
     ),
     ("lambda:UpdateFunctionCode", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:app", {}),
+    ("events:DeleteRule", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/app-nightly", {}),
     ("cloudformation:DeleteStack", f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/app/1", {}),
 ]
 

@@ -86,6 +86,7 @@ def _member_resources_stay(names: Names, exempt: Sequence[str]) -> dict:
         _session_log_groups(names),
         _project_roles_and_policies(names),
         _project_functions(names),
+        _access_event_forwarding(names),
         _stack_set_stacks(names),
     ]
     return {
@@ -179,6 +180,22 @@ def _project_functions(names: Names) -> Protection:
             "lambda:UpdateFunctionConfiguration",
         ),
         resources=(f"arn:aws:lambda:*:*:function:{names.prefix}-*",),
+    )
+
+
+def _access_event_forwarding(names: Names) -> Protection:
+    # The rule that sends who-opened-what to the log archive (docs/attribution.md).
+    # A rule of the default bus has the ARN rule/<name> (Service Authorization
+    # Reference, Amazon EventBridge, resource type "rule-on-default-event-bus").
+    return Protection(
+        actions=(
+            "events:DeleteRule",
+            "events:DisableRule",
+            "events:PutRule",
+            "events:PutTargets",
+            "events:RemoveTargets",
+        ),
+        resources=(f"arn:aws:events:*:*:rule/{names.access_event_bus}",),
     )
 
 
