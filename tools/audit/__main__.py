@@ -10,8 +10,8 @@ deployed named query commands_matching over the transcripts in Athena.
 It reads the config SESSION_LOGS_CONFIG names and works in the log archive
 account with its role_arn (or the ambient credentials), against the
 emulator if `emulator_endpoint` is set. Exit status: 0 answered, 1 not in
-the index, 2 the config, the arguments or the credentials are wrong (one
-message, no traceback). docs/attribution.md describes the index.
+the index or the query failed, 2 the config, the arguments or the
+credentials are wrong (one message, no traceback). docs/attribution.md describes the index.
 """
 
 from __future__ import annotations
