@@ -23,6 +23,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPubli
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationA,
     S3BucketServerSideEncryptionConfigurationRuleA,
+    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
     S3BucketVersioningA,
@@ -32,6 +33,18 @@ from constructs import Construct
 
 from components.iam_policy import PolicyDocument, render_policy
 from synth.named_stack import DEFAULT_CHILD
+
+
+def encrypted_with_key(key_arn: str) -> S3BucketServerSideEncryptionConfigurationRuleA:
+    """SSE-KMS with the key, and a bucket key: one KMS request per bucket key, not per object."""
+    return S3BucketServerSideEncryptionConfigurationRuleA(
+        apply_server_side_encryption_by_default=(
+            S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+                sse_algorithm="aws:kms", kms_master_key_id=key_arn
+            )
+        ),
+        bucket_key_enabled=True,
+    )
 
 
 class KeptBucket(Construct):

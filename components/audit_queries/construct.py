@@ -29,10 +29,6 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRule,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfigurationRuleA,
-    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
-)
 from constructs import Construct
 
 from components.audit_queries.policies import query_results_bucket_policy_document
@@ -45,7 +41,7 @@ from components.audit_queries.tables import (
     access_index_table,
     transcripts_table,
 )
-from components.bucket_defaults import KeptBucket
+from components.bucket_defaults import KeptBucket, encrypted_with_key
 from config.names import Names
 
 
@@ -67,14 +63,7 @@ class QueryResultsBucket(KeptBucket):
             id,
             provider=provider,
             name=name,
-            encryption=S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default=(
-                    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                        sse_algorithm="aws:kms", kms_master_key_id=key_arn
-                    )
-                ),
-                bucket_key_enabled=True,
-            ),
+            encryption=encrypted_with_key(key_arn),
             policy=query_results_bucket_policy_document(bucket_name=name),
             lifecycle_rules=lifecycle_rules,
         )

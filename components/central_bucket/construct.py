@@ -19,13 +19,9 @@ from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
     S3BucketObjectLockConfigurationRuleA,
     S3BucketObjectLockConfigurationRuleDefaultRetentionA,
 )
-from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfigurationRuleA,
-    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
-)
 from constructs import Construct
 
-from components.bucket_defaults import KeptBucket
+from components.bucket_defaults import KeptBucket, encrypted_with_key
 from components.iam_policy import PolicyDocument
 
 
@@ -71,14 +67,7 @@ class CentralLogBucket(KeptBucket):
             id,
             provider=provider,
             name=name,
-            encryption=S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default=(
-                    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                        sse_algorithm="aws:kms", kms_master_key_id=key_arn
-                    )
-                ),
-                bucket_key_enabled=True,
-            ),
+            encryption=encrypted_with_key(key_arn),
             policy=policy,
             lifecycle_rules=lifecycle_rules,
             object_lock_enabled=object_lock is not None,
