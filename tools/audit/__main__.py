@@ -40,21 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(config_path_from_env())
         clients = Clients(config)
-        archive = config.log_archive
-        reader = AccessIndexReader(
-            names=config.names,
-            s3=clients.client("s3", archive),
-            dynamodb=clients.client("dynamodb", archive),
-        )
-        if args.command == "who":
-            answer = reader.who(args.identifier)
-            text = report.access(answer, bucket=config.names.bucket)
-        elif args.command == "sessions":
-            answer = _sessions(args, config, reader)
-            text = report.accesses(answer)
-        else:
-            answer = _commands(args, config, clients.client("athena", archive))
+        if args.command == "commands":
+            answer = _commands(args, config, clients.client("athena", config.log_archive))
             text = report.commands(answer)
+        elif args.command == "who":
+            answer = _reader(config, clients).who(args.identifier)
+            text = report.access(answer, bucket=config.names.bucket)
+        else:
+            answer = _sessions(args, config, _reader(config, clients))
+            text = report.accesses(answer)
     except athena.QueryFailed as failed:
         print(failed, file=sys.stderr)
         return 1
@@ -72,6 +66,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(json.dumps(answer, indent=2, sort_keys=True) if args.json else text)
     return 0
+
+
+def _reader(config, clients: Clients) -> AccessIndexReader:
+    archive = config.log_archive
+    return AccessIndexReader(
+        names=config.names,
+        s3=clients.client("s3", archive),
+        dynamodb=clients.client("dynamodb", archive),
+    )
 
 
 def _commands(args, config, client) -> list[dict]:

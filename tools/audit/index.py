@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -67,7 +66,7 @@ class AccessIndexReader:
                     found += [
                         d
                         for d in map(self._document, self._keys(prefix))
-                        if d["start"] and since <= _instant(d["start"]) <= until
+                        if d["start"] and since <= datetime.fromisoformat(d["start"]) <= until
                     ]
         return sorted(found, key=lambda d: (d["start"], d["kind"], d["id"]))
 
@@ -88,7 +87,3 @@ def _days(since: datetime, until: datetime) -> Iterator[str]:
     while day <= until.date():
         yield f"{day:%Y/%m/%d}"
         day += timedelta(days=1)
-
-
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(re.sub(r"Z$", "+00:00", text))

@@ -22,15 +22,6 @@ from tools.indexer_runtime import access_indexer
 from tools.verify.checks.listing import MAX_KEYS, recent_objects
 from tools.verify.result import FAIL, OK, CheckResult, Pair
 
-AWAITING, AWAITING_INDEX, FIRST_SEEN = (
-    access_indexer.AWAITING,
-    access_indexer.AWAITING_INDEX,
-    access_indexer.FIRST_SEEN,
-)
-AWAITING_RECORDING = access_indexer.AWAITING_RECORDING
-AWAITING_ACCESS = access_indexer.AWAITING_ACCESS
-AWAITING_TRANSCRIPT = access_indexer.AWAITING_TRANSCRIPT
-
 NAME = "attribution"
 # Recordings are processed after the connection ends ("Recording RDP
 # connections": statuses Processing, then Finished); an hour is generous.
@@ -48,9 +39,10 @@ def gaps_by_pair(
 ) -> dict[Pair, list[dict]]:
     """Every record of the window still awaiting something past its grace, by (account, region)."""
     graces = {
-        AWAITING_RECORDING: RECORDING_GRACE,
-        AWAITING_ACCESS: ACCESS_GRACE,
-        AWAITING_TRANSCRIPT: timedelta(seconds=buffering_seconds) + TRANSCRIPT_MARGIN,
+        access_indexer.AWAITING_RECORDING: RECORDING_GRACE,
+        access_indexer.AWAITING_ACCESS: ACCESS_GRACE,
+        access_indexer.AWAITING_TRANSCRIPT: timedelta(seconds=buffering_seconds)
+        + TRANSCRIPT_MARGIN,
     }
     found: dict[Pair, list[dict]] = {}
     try:
@@ -75,9 +67,12 @@ def _awaiting(
 ) -> Iterator[dict]:
     pages = dynamodb.get_paginator("query").paginate(
         TableName=table,
-        IndexName=AWAITING_INDEX,
+        IndexName=access_indexer.AWAITING_INDEX,
         KeyConditionExpression="#awaiting = :awaiting AND #first BETWEEN :since AND :until",
-        ExpressionAttributeNames={"#awaiting": AWAITING, "#first": FIRST_SEEN},
+        ExpressionAttributeNames={
+            "#awaiting": access_indexer.AWAITING,
+            "#first": access_indexer.FIRST_SEEN,
+        },
         ExpressionAttributeValues={
             ":awaiting": {"S": awaiting},
             ":since": {"S": _instant(since)},
@@ -105,7 +100,11 @@ def _latest_transcript(
     s3, bucket: str, folder: str, pair: Pair, gaps: list[dict]
 ) -> datetime | None:
     """When the pair's newest transcript object was written: one listing for all its sessions."""
-    starts = [_parsed(g["start"]) for g in gaps if g[AWAITING] == AWAITING_TRANSCRIPT]
+    starts = [
+        datetime.fromisoformat(g["start"])
+        for g in gaps
+        if g[access_indexer.AWAITING] == access_indexer.AWAITING_TRANSCRIPT
+    ]
     if not starts:
         return None
     account, region = pair
@@ -117,18 +116,14 @@ def _latest_transcript(
 
 
 def _problem(item: dict, latest_transcript: datetime | None) -> str | None:
-    awaiting = item[AWAITING]
-    if awaiting == AWAITING_RECORDING:
+    awaiting = item[access_indexer.AWAITING]
+    if awaiting == access_indexer.AWAITING_RECORDING:
         return f"RDP connection {item['id']} (started {item['start']}) has no recording"
-    if awaiting == AWAITING_ACCESS:
+    if awaiting == access_indexer.AWAITING_ACCESS:
         return f"recording {item['recording_key']} has no access event"
-    if latest_transcript and latest_transcript >= _parsed(item["start"]):
+    if latest_transcript and latest_transcript >= datetime.fromisoformat(item["start"]):
         return None
     return f"session {item['id']} (started {item['start']}) has no transcripts since"
-
-
-def _parsed(instant: str) -> datetime:
-    return datetime.fromisoformat(instant.replace("Z", "+00:00"))
 
 
 def _instant(moment: datetime) -> str:
